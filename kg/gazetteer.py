@@ -1,0 +1,322 @@
+"""The gazetteer of known entities (``ontology/entities.ttl``) and the matcher that finds them in text.
+
+Matching runs on folded text (:func:`kg.text.fold`), so nukta, hyphen and digit variants match alike,
+and respects word boundaries, so ``रूस`` does not match inside ``रूसी``. Besides names it finds:
+
+- demonyms (``रूसी``), which point at their country;
+- role phrases (``रूसी राष्ट्रपति``), resolved to the holder on the article's date;
+- capital phrases (``उत्तर कोरियाई राजधानी``, ``रूस की राजधानी``), resolved to the capital;
+- a title followed by a name the gazetteer does not know (``प्रवक्ता लिन जियान ने``), minted as a new person.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import GazetteerError
+from .resources import lang_dir, ontology_dir
+from .text import Folded, fold, fold_key
+from .vocab import GH, ID_NS, OWL, RDF, RDFS, SKOS, WD_NS
+
+__all__ = ["Entity", "Role", "Mention", "Gazetteer", "load_gazetteer", "new_entity_iri"]
+
+_KINDS = {
+    GH.Person.value: "person", GH.Country.value: "country", GH.NewsAgency.value: "agency",
+    GH.Organization.value: "organization", GH.Place.value: "place",
+}
+_KIND_ORDER = ["agency", "country", "person", "organization", "place"]
+_LETTER = r"\u0900-\u0963\u0966-\u097f\w"
+NEW_ENTITY_NS = ID_NS + "entity/new/"
+
+
+@dataclass
+class Role:
+    phrases: list[str]
+    start: dt.date | None
+    end: dt.date | None
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass
+class Entity:
+    iri: str
+    kind: str                  # person | country | organization | agency | place
+    label_en: str = ""
+    label_hi: str = ""
+    names: list[str] = field(default_factory=list)
+    qid: str | None = None
+    country: str | None = None
+    capital: str | None = None
+    located_in: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+
+    @property
+    def is_agent(self) -> bool:
+        return self.kind in ("person", "country", "organization", "agency")
+
+    @property
+    def is_place(self) -> bool:
+        return self.kind in ("place", "country")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity found in text: ``[start, end)`` offsets in the text given to :meth:`Gazetteer.find`."""
+
+    start: int
+    end: int
+    text: str
+    iri: str
+    kind: str          # entity kind (person, country, …)
+    via: str = "name"  # name | demonym | role | capital | title (minted)
+    label: str = ""    # for minted entities: the name as written
+
+
+def new_entity_iri(name: str) -> str:
+    """The IRI of an entity minted from its Hindi name (same name, same IRI, in every article)."""
+    return NEW_ENTITY_NS + hashlib.sha256(fold_key(name).encode("utf-8")).hexdigest()[:16]
+
+
+class Gazetteer:
+    """Entities by IRI and a matcher over their names."""
+
+    def __init__(self, entities: dict[str, Entity], titles: dict) -> None:
+        self.entities = entities
+        self._titles = titles
+        self._lookup: dict[str, list[tuple[str, object]]] = {}
+        for e in entities.values():
+            for name in e.names:
+                self._add(name, ("name", e.iri))
+            for d in e.demonyms:
+                self._add(d, ("demonym", e.iri))
+            for role in e.roles:
+                for phrase in role.phrases:
+                    self._add(phrase, ("role", (e.iri, role)))
+            if e.kind == "country" and e.capital:
+                for d in e.demonyms:
+                    self._add(f"{d} राजधानी", ("capital", e.capital))
+                for name in e.names:
+                    self._add(f"{name} की राजधानी", ("capital", e.capital))
+        keys = sorted(self._lookup, key=len, reverse=True)
+        alternation = "|".join(re.escape(k) for k in keys if k)
+        self._regex = re.compile(rf"(?<![{_LETTER}])(?:{alternation})(?![{_LETTER}])") if alternation else None
+        titles_sorted = sorted({fold(t).text for t in titles.get("person_titles", [])}, key=len, reverse=True)
+        self._title_re = re.compile(
+            rf"(?<![{_LETTER}])(?:{'|'.join(re.escape(t) for t in titles_sorted)})\s+"
+            rf"((?:[{_LETTER}\.]+\s+){{0,2}}?[{_LETTER}]+)\s+(?=ने|से|को|के|की|का|और|,)"
+        ) if titles_sorted else None
+        self._stop = {fold(w).text for w in titles.get("name_stop_words", [])}
+
+    def _add(self, name: str, target: tuple[str, object]) -> None:
+        key = fold(name.strip()).text
+        if len(key) < 2:
+            return
+        bucket = self._lookup.setdefault(key, [])
+        if target not in bucket:
+            bucket.append(target)
+
+    # ------------------------------------------------------------------ lookup helpers
+    def get(self, iri: str) -> Entity | None:
+        return self.entities.get(iri)
+
+    def country_of(self, iri: str) -> str | None:
+        """The country an entity is, belongs to, or lies in (capitals and regions included)."""
+        seen: set[str] = set()
+        todo = [iri]
+        while todo:
+            cur = todo.pop(0)
+            if cur in seen:
+                continue
+            seen.add(cur)
+            e = self.entities.get(cur)
+            if e is None:
+                continue
+            if e.kind == "country":
+                return e.iri
+            if e.country:
+                todo.append(e.country)
+            todo.extend(e.located_in)
+        return None
+
+    def capital_of(self, iri: str) -> str | None:
+        """The country whose capital ``iri`` is (metonymy: ``प्योंगयांग ने`` means North Korea)."""
+        for e in self.entities.values():
+            if e.kind == "country" and e.capital == iri:
+                return e.iri
+        return None
+
+    def within(self, inner: str, outer: str) -> bool:
+        """True when place ``inner`` is ``outer`` or lies inside it."""
+        seen: set[str] = set()
+        todo = [inner]
+        while todo:
+            cur = todo.pop()
+            if cur == outer:
+                return True
+            if cur in seen:
+                continue
+            seen.add(cur)
+            e = self.entities.get(cur)
+            if e:
+                todo.extend(e.located_in)
+                if e.kind != "country" and e.country:
+                    todo.append(e.country)
+        return False
+
+    def holder(self, iri_roles: list[tuple[str, Role]], day: dt.date | None) -> str | None:
+        """Who held a role phrase on ``day``; without a day, the current (open-ended) holder."""
+        if day is not None:
+            holders = {iri for iri, role in iri_roles if role.holds_on(day)}
+        else:
+            holders = {iri for iri, role in iri_roles if role.end is None}
+            if not holders and len({iri for iri, _ in iri_roles}) == 1:
+                holders = {iri_roles[0][0]}
+        return holders.pop() if len(holders) == 1 else None
+
+    # ------------------------------------------------------------------ matching
+    def find(self, text: str, day: dt.date | None = None, folded: Folded | None = None) -> list[Mention]:
+        """Entity mentions in ``text``, left to right, longest match first, titles merged into names."""
+        f = folded or fold(text)
+        out: list[Mention] = []
+        if self._regex is not None:
+            for m in self._regex.finditer(f.text):
+                targets = self._lookup.get(m.group(0), [])
+                s, e = f.span(m.start(), m.end())
+                mention = self._resolve(targets, text[s:e], s, e, day)
+                if mention:
+                    out.append(mention)
+        out = self._drop_titles(out, text)
+        out.extend(self._minted(text, f, out))
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+    def _resolve(self, targets: list, surface: str, s: int, e: int, day: dt.date | None) -> Mention | None:
+        names = [t for t in targets if t[0] == "name"]
+        if names:
+            iris = sorted({t[1] for t in names}, key=lambda i: _KIND_ORDER.index(self.entities[i].kind))
+            ent = self.entities[iris[0]]
+            return Mention(s, e, surface, ent.iri, ent.kind, "name")
+        roles = [t[1] for t in targets if t[0] == "role"]
+        if roles:
+            iri = self.holder(roles, day)
+            if iri:
+                return Mention(s, e, surface, iri, self.entities[iri].kind, "role")
+            return None
+        capitals = [t[1] for t in targets if t[0] == "capital"]
+        if capitals:
+            iri = capitals[0]
+            return Mention(s, e, surface, iri, self.entities[iri].kind if iri in self.entities else "place", "capital")
+        demonyms = [t[1] for t in targets if t[0] == "demonym"]
+        if demonyms:
+            return Mention(s, e, surface, demonyms[0], "country", "demonym")
+        return None
+
+    @staticmethod
+    def _drop_titles(mentions: list[Mention], text: str) -> list[Mention]:
+        """A role phrase right before a person's name is that person's title, not a second mention."""
+        out: list[Mention] = []
+        for i, m in enumerate(mentions):
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            if (m.via == "role" or m.via == "demonym") and nxt and nxt.kind == "person" and nxt.via == "name" \
+                    and not text[m.end:nxt.start].strip() and m.via == "role":
+                continue
+            out.append(m)
+        return out
+
+    def _minted(self, text: str, f: Folded, known: list[Mention]) -> list[Mention]:
+        if self._title_re is None:
+            return []
+        out: list[Mention] = []
+        for m in self._title_re.finditer(f.text):
+            s, e = f.span(m.start(1), m.end(1))
+            if any(k.start < e and s < k.end for k in known):
+                continue
+            words = m.group(1).split()
+            if any(w in self._stop for w in words) or any(ch.isdigit() for ch in m.group(1)):
+                continue
+            if not all("\u0900" <= w[0] <= "\u097f" for w in words):
+                continue
+            name = text[s:e]
+            out.append(Mention(s, e, name, new_entity_iri(name), "person", "title", label=name))
+        return out
+
+
+# ---------------------------------------------------------------------- loading
+def _literal_text(term: ox.Literal) -> tuple[str, str | None]:
+    return term.value, term.language
+
+
+def _parse_date(term: ox.Literal | None) -> dt.date | None:
+    if term is None:
+        return None
+    try:
+        return dt.date.fromisoformat(term.value)
+    except ValueError as e:
+        raise GazetteerError(f"entities.ttl: bad role date {term.value!r}") from e
+
+
+def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """Load ``entities.ttl`` (default: the bundled one) and the title lists."""
+    return _load(str(path) if path else str(ontology_dir() / "entities.ttl"))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Gazetteer:
+    try:
+        triples = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+    except (OSError, SyntaxError) as e:
+        raise GazetteerError(f"{path}: cannot load the gazetteer ({e})") from e
+    by_subject: dict[object, list[tuple[str, object]]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append((t.predicate.value, t.object))
+    entities: dict[str, Entity] = {}
+    for subj, props in by_subject.items():
+        if not isinstance(subj, ox.NamedNode):
+            continue
+        types = {o.value for p, o in props if p == RDF.type.value}
+        kinds = [k for t, k in _KINDS.items() if t in types]
+        if not kinds:
+            continue
+        kind = "agency" if "agency" in kinds else "country" if "country" in kinds else \
+            "person" if "person" in kinds else kinds[0]
+        ent = Entity(iri=subj.value, kind=kind)
+        for p, o in props:
+            if p == RDFS.label.value and isinstance(o, ox.Literal):
+                if o.language == "en":
+                    ent.label_en = o.value
+                elif o.language == "hi":
+                    ent.label_hi = o.value
+                ent.names.append(o.value)
+            elif p == SKOS.altLabel.value and isinstance(o, ox.Literal):
+                ent.names.append(o.value)
+            elif p == OWL.sameAs.value and o.value.startswith(WD_NS):
+                ent.qid = o.value[len(WD_NS):]
+            elif p == GH.country.value:
+                ent.country = o.value
+            elif p == GH.capital.value:
+                ent.capital = o.value
+            elif p == GH.locatedIn.value:
+                ent.located_in.append(o.value)
+            elif p == GH.demonym.value and isinstance(o, ox.Literal):
+                ent.demonyms.append(o.value)
+            elif p == GH.holdsRole.value:
+                rp = by_subject.get(o, [])
+                phrases = [x.value for q, x in rp if q == GH.rolePhrase.value]
+                start = next((x for q, x in rp if q == GH.roleStart.value), None)
+                end = next((x for q, x in rp if q == GH.roleEnd.value), None)
+                ent.roles.append(Role(phrases, _parse_date(start), _parse_date(end)))
+        ent.names = sorted(set(ent.names))
+        ent.located_in.sort()
+        entities[ent.iri] = ent
+    titles = json.loads((lang_dir() / "titles.json").read_text(encoding="utf-8"))
+    return Gazetteer(entities, titles)
