@@ -1,0 +1,118 @@
+"""A document ready for extraction: the article, its sentences and the entities found in each."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from .article import Article
+from .gazetteer import Gazetteer, Mention, load_gazetteer
+from .resources import lang_dir
+from .text import Folded, Sentence, fold, split_sentences
+
+__all__ = ["Doc", "SentenceView", "make_doc", "Lexicon", "lexicon", "Phrases"]
+
+_LETTER = r"\u0900-\u0963\u0966-\u097f\w"
+
+
+class Phrases:
+    """A word list compiled for whole-word search in folded text."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        keys = sorted({fold(w).text.strip() for w in words if w.strip()}, key=len, reverse=True)
+        self.words = keys
+        alternation = "|".join(re.escape(k) for k in keys)
+        self._re = re.compile(rf"(?<![{_LETTER}])(?:{alternation})(?![{_LETTER}])") if keys else None
+
+    def finditer(self, folded: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        if self._re is None:
+            return []
+        end = len(folded) if end is None else end
+        return [(m.start(), m.end(), m.group(0)) for m in self._re.finditer(folded, start, end)]
+
+    def search(self, folded: str, start: int = 0, end: int | None = None) -> bool:
+        return bool(self.finditer(folded, start, end))
+
+
+class Lexicon:
+    """The trigger data (``ontology/lang/triggers.json``), compiled."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self._cache: dict[str, Phrases] = {}
+
+    def __getitem__(self, dotted: str) -> Phrases:
+        if dotted not in self._cache:
+            node: object = self.data
+            for part in dotted.split("."):
+                node = node[part]  # type: ignore[index]
+            words = list(node.keys()) if isinstance(node, dict) else list(node)  # type: ignore[arg-type]
+            self._cache[dotted] = Phrases(words)
+        return self._cache[dotted]
+
+    def mapping(self, dotted: str) -> dict[str, str]:
+        node: object = self.data
+        for part in dotted.split("."):
+            node = node[part]  # type: ignore[index]
+        return {fold(k).text: v for k, v in node.items()}  # type: ignore[union-attr]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon(json.loads((lang_dir() / "triggers.json").read_text(encoding="utf-8")))
+
+
+@dataclass
+class SentenceView:
+    """A sentence with its folded text and entity mentions (offsets relative to the sentence)."""
+
+    index: int
+    sentence: Sentence
+    folded: Folded
+    mentions: list[Mention]
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    @property
+    def start(self) -> int:
+        return self.sentence.start
+
+    def orig(self, fstart: int, fend: int) -> tuple[int, int]:
+        """Sentence-relative original span of a folded span."""
+        return self.folded.span(fstart, fend)
+
+    def fpos(self, orig: int) -> int:
+        """Folded position of a sentence-relative original offset (first folded char at or after it)."""
+        idx = self.folded.index
+        lo, hi = 0, len(idx) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if idx[mid] < orig:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+
+@dataclass
+class Doc:
+    article: Article
+    sentences: list[SentenceView]
+    gazetteer: Gazetteer
+    lex: Lexicon = field(default_factory=lexicon)
+
+
+def make_doc(article: Article, gazetteer: Gazetteer | None = None) -> Doc:
+    """Split the article, drop skipped spans, and find entities in every sentence."""
+    gaz = gazetteer or load_gazetteer()
+    views: list[SentenceView] = []
+    for s in split_sentences(article.text):
+        if article.is_skipped(s.start, s.end):
+            continue
+        f = fold(s.text)
+        views.append(SentenceView(len(views), s, f, gaz.find(s.text, article.published, f)))
+    return Doc(article, views, gaz)

@@ -1,0 +1,80 @@
+"""What extractors return: :class:`Event` with its :class:`Span` evidence, plain and JSON-serialisable."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Span", "CountClaim", "NewEntity", "Event", "EVENT_TYPES", "event_from_dict"]
+
+EVENT_TYPES = ("Meeting", "Statement", "TroopDeployment", "Treaty")
+
+
+@dataclass
+class Span:
+    """A mention's evidence: ``[start, end)`` in the article text and the text itself."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class CountClaim:
+    """A figure for a deployment as the article gives it."""
+
+    count: int
+    qualifier: str = "exactly"        # about | more than | at least | up to | exactly
+    attributed_to: str | None = None  # who gives the figure, as worded
+    span: Span | None = None
+
+
+@dataclass
+class NewEntity:
+    """An entity the gazetteer does not know, minted from a title and a name."""
+
+    iri: str
+    kind: str
+    label: str
+
+
+@dataclass
+class Event:
+    """One event mention (or several merged mentions) found in one article."""
+
+    type: str                                   # one of EVENT_TYPES
+    article: str                                # article ident
+    evidence: list[Span]
+    extractor: str
+    roles: dict[str, list[str]] = field(default_factory=dict)   # role → entity IRIs
+    subtype: str | None = None                  # e.g. "PhoneCall"
+    status: str = "occurred"                    # occurred | planned
+    date: str | None = None                     # ISO value at its precision
+    date_explicit: bool = False                 # the date came from a time expression, not a default
+    in_force: str | None = None
+    ratified: str | None = None
+    quotes: list[str] = field(default_factory=list)
+    quote_kind: str | None = None
+    counts: list[CountClaim] = field(default_factory=list)
+    personnel: str | None = None
+    medium: str | None = None
+    name: str | None = None                     # a treaty's name as written
+    during: int | None = None                   # index of the meeting (in the same article's list)
+    earlier: bool = False                       # the text marks it as before the reported news
+    confidence: float = 0.8
+    new_entities: list[NewEntity] = field(default_factory=list)
+
+    def role(self, name: str) -> list[str]:
+        return self.roles.get(name, [])
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    """Rebuild an :class:`Event` from :meth:`Event.to_dict` output (cached extractions)."""
+    d = dict(d)
+    d["evidence"] = [Span(**s) for s in d.get("evidence", [])]
+    d["counts"] = [CountClaim(**{**c, "span": Span(**c["span"]) if c.get("span") else None})
+                   for c in d.get("counts", [])]
+    d["new_entities"] = [NewEntity(**n) for n in d.get("new_entities", [])]
+    return Event(**d)

@@ -1,0 +1,406 @@
+"""One node per real event: merge event mentions within and across articles, and mint stable IRIs.
+
+Two phases. Within an article, mentions of the same event (repeated in the headline, the lead and the
+body) merge when their arguments agree. Across articles, the merged events merge when they agree on who
+(participants, speaker, sender, parties), when (explicit dates compatible) and, for undated reports,
+where: an undated meeting of the same two leaders elsewhere stays a different meeting. Statements are
+paired by content within the same occasion (the same meeting) and by quote overlap otherwise.
+
+The result depends only on the *set* of articles, never on their order: clusters are formed in sorted
+order and an event's IRI is derived from its earliest member (article identifier, offset), so a fresh
+build and any sequence of incremental builds give the same graph.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .events import CountClaim, Event, Span
+from .gazetteer import Gazetteer
+from .vocab import ID_NS
+
+__all__ = ["ArticleEvents", "Cluster", "resolve", "quote_overlap", "dates_compatible", "EVENT_PATH"]
+
+EVENT_PATH = {"Meeting": "meeting", "Statement": "statement", "TroopDeployment": "deployment", "Treaty": "treaty"}
+_RANK = {4: "day", 2: "month", 1: "year"}
+
+
+@dataclass
+class ArticleEvents:
+    """An article's identifier, publication date (ISO or None) and its extracted events."""
+
+    ident: str
+    published: str | None
+    events: list[Event]
+
+
+@dataclass
+class Cluster:
+    """One real event: its IRI, merged description, and the article events it came from."""
+
+    iri: str
+    type: str
+    members: list[Event]
+    description: Event
+    during: str | None = None     # IRI of the meeting a statement was made at
+    sources: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------- small comparisons
+def _precision(value: str | None) -> int:
+    return 0 if not value else {10: 3, 7: 2, 4: 1}.get(len(value), 0)
+
+
+def dates_compatible(a: str | None, b: str | None) -> bool:
+    """Compatible when either is unknown or one is a prefix of the other.
+
+    >>> dates_compatible("2024-06", "2024-06-19"), dates_compatible("2024", "2025"), dates_compatible(None, "2024")
+    (True, False, True)
+    """
+    if not a or not b:
+        return True
+    return a.startswith(b) or b.startswith(a)
+
+
+def _grams(s: str) -> set[str]:
+    s = re.sub(r"\s+", " ", re.sub(r"[\"'‘’“”।.,!?]", " ", s)).strip()
+    return {s[i:i + 4] for i in range(max(0, len(s) - 3))}
+
+
+def quote_overlap(a: str, b: str) -> float:
+    """Share of the shorter quote's character 4-grams that occur in the longer one.
+
+    >>> quote_overlap("बातचीत बहुत ठोस रही", '"पुतिन और किम के बीच बातचीत बहुत ठोस रही।"')
+    1.0
+    """
+    ga, gb = _grams(a), _grams(b)
+    if not ga or not gb:
+        return 0.0
+    short, long_ = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
+    return len(short & long_) / len(short)
+
+
+_STOP = set("के की का में से को ने और है हैं था थे थी कि यह वह इस उस पर भी एक लिए साथ तक हो होगा होगी गया गई किया "
+            "करने करना कर रहे रहा रही दिया अपने अपनी उनके उनकी तो ही जो".split())
+
+
+def _words(s: str) -> set[str]:
+    return {w for w in re.findall(r"[\u0900-\u097f\w]+", s) if w not in _STOP and len(w) > 1}
+
+
+def _content_similarity(a: Event, b: Event) -> float:
+    qa, qb = " ".join(a.quotes), " ".join(b.quotes)
+    wa, wb = _words(qa), _words(qb)
+    jac = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    return max(jac, quote_overlap(qa, qb) * 0.8)
+
+
+# ---------------------------------------------------------------------- merging descriptions
+def _merge_into(target: Event, other: Event) -> None:
+    for span in other.evidence:
+        if all((s.start, s.end) != (span.start, span.end) for s in target.evidence):
+            target.evidence.append(span)
+    target.evidence.sort(key=lambda s: s.start)
+    for role, iris in other.roles.items():
+        if role in ("speaker", "sender") and target.roles.get(role):
+            continue
+        merged = list(dict.fromkeys(target.roles.get(role, []) + iris))
+        target.roles[role] = merged if role in ("reportedBy",) else sorted(merged)
+    if _precision(other.date) > _precision(target.date) and dates_compatible(target.date, other.date):
+        target.date, target.date_explicit = other.date, other.date_explicit
+    for attr in ("in_force", "ratified"):
+        if _precision(getattr(other, attr)) > _precision(getattr(target, attr)):
+            setattr(target, attr, getattr(other, attr))
+    for q in other.quotes:
+        if q not in target.quotes:
+            target.quotes.append(q)
+    for c in other.counts:
+        if all((c.count, c.attributed_to) != (x.count, x.attributed_to) for x in target.counts):
+            target.counts.append(c)
+    if other.status == "occurred":
+        target.status = "occurred"
+    target.subtype = target.subtype if target.subtype not in (None, "anaphoric") else other.subtype
+    target.medium = target.medium or other.medium
+    target.personnel = target.personnel or other.personnel
+    target.name = target.name or other.name
+    target.quote_kind = "direct" if "direct" in (target.quote_kind, other.quote_kind) else target.quote_kind
+    target.earlier = target.earlier and other.earlier
+    target.confidence = max(target.confidence, other.confidence)
+    for n in other.new_entities:
+        if n not in target.new_entities:
+            target.new_entities.append(n)
+
+
+def _copy(ev: Event) -> Event:
+    from .events import event_from_dict
+    return event_from_dict(ev.to_dict())
+
+
+# ---------------------------------------------------------------------- compatibility rules
+def _places_compatible(gaz: Gazetteer, a: list[str], b: list[str]) -> bool:
+    if not a or not b:
+        return False
+    return any(gaz.within(x, y) or gaz.within(y, x) for x in a for y in b)
+
+
+def _participants_compatible(a: Event, b: Event) -> bool:
+    pa, pb = set(a.role("participant")), set(b.role("participant"))
+    return len(pa & pb) >= 2 and (pa <= pb or pb <= pa)
+
+
+def _same_article_compatible(a: Event, b: Event) -> bool:
+    if a.type != b.type:
+        return False
+    if a.type == "TroopDeployment" and a.status == b.status == "occurred":
+        pass  # figures and dates of one ongoing deployment vary with the source; they do not split it
+    elif not dates_compatible(a.date if a.date_explicit else None, b.date if b.date_explicit else None):
+        return False
+    if a.type == "Meeting":
+        return _participants_compatible(a, b) and (a.medium == b.medium or not a.medium or not b.medium) \
+            and a.status == b.status
+    if a.type == "Statement":
+        if a.role("speaker") != b.role("speaker"):
+            return False
+        return b.subtype == "anaphoric" or quote_overlap(" ".join(a.quotes), " ".join(b.quotes)) >= 0.5
+    if a.type == "TroopDeployment":
+        return (a.role("sender") == b.role("sender") and a.status == b.status
+                and (not a.role("host") or not b.role("host") or a.role("host") == b.role("host"))
+                and (a.personnel == b.personnel or a.status == "occurred" and not (a.counts and b.counts))
+                and (not a.counts or not b.counts or a.status == "occurred"
+                     or {c.count for c in a.counts} == {c.count for c in b.counts}))
+    if a.type == "Treaty":
+        pa, pb = set(a.role("party")), set(b.role("party"))
+        return len(pa) < 2 or len(pb) < 2 or pa <= pb or pb <= pa
+    return False
+
+
+def _cross_compatible(gaz: Gazetteer, a: Event, b: Event) -> bool:
+    ea = a.date if a.date_explicit else None
+    eb = b.date if b.date_explicit else None
+    if a.type == "Meeting":
+        if not _participants_compatible(a, b):
+            return False
+        if (a.medium or "") != (b.medium or ""):
+            return False
+        if ea and eb:
+            if not dates_compatible(ea, eb):
+                return False
+            if _precision(ea) == 3 and _precision(eb) == 3:
+                return ea == eb
+            return True
+        return _places_compatible(gaz, a.role("place"), b.role("place")) and dates_compatible(a.date, b.date)
+    if a.type == "TroopDeployment":
+        if a.role("sender") != b.role("sender") or a.status != b.status:
+            return False
+        if a.role("host") and b.role("host") and a.role("host") != b.role("host"):
+            return False
+        if a.status == "planned":
+            return a.personnel == b.personnel and {c.count for c in a.counts} == {c.count for c in b.counts} \
+                and dates_compatible(ea, eb)
+        return True
+    if a.type == "Treaty":
+        pa, pb = set(a.role("party")), set(b.role("party"))
+        return (pa <= pb or pb <= pa) and len(pa & pb) >= 2 and dates_compatible(ea, eb)
+    if a.type == "Statement":
+        return a.role("speaker") == b.role("speaker") and dates_compatible(a.date, b.date) \
+            and quote_overlap(" ".join(a.quotes), " ".join(b.quotes)) >= 0.5
+    return False
+
+
+# ---------------------------------------------------------------------- the resolver
+def _signature(ev: Event) -> str:
+    """What tells apart two events first reported in the same sentence (e.g. 5,000 builders and 1,000 sappers)."""
+    parts = [ev.type, repr(sorted((k, tuple(v)) for k, v in ev.roles.items())), ev.personnel or "",
+             repr(sorted(c.count for c in ev.counts)), "|".join(ev.quotes[:1]), ev.status]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
+
+
+def _key(ev: Event) -> tuple[str, int, str]:
+    return (ev.article, ev.evidence[0].start if ev.evidence else 0, _signature(ev))
+
+
+def _iri(type_: str, key: tuple[str, int, str]) -> str:
+    digest = hashlib.sha256(f"{type_}|{key[0]}|{key[1]}|{key[2]}".encode("utf-8")).hexdigest()[:16]
+    return f"{ID_NS}event/{EVENT_PATH[type_]}/{digest}"
+
+
+def _within_article(events: list[Event]) -> list[Event]:
+    """Merge an article's mentions of the same event; attach partial treaty mentions."""
+    merged: list[Event] = []
+    for ev in sorted(events, key=lambda e: (EVENT_PATH[e.type], e.evidence[0].start if e.evidence else 0)):
+        target = next((m for m in merged if _same_article_compatible(m, ev)), None)
+        if target is None:
+            merged.append(_copy(ev))
+        else:
+            _merge_into(target, ev)
+    treaties = [e for e in merged if e.type == "Treaty"]
+    full = [t for t in treaties if len(t.role("party")) >= 2]
+    out = [e for e in merged if e.type != "Treaty" or len(e.role("party")) >= 2]
+    if full:
+        main = max(full, key=lambda t: (len(t.evidence), -t.evidence[0].start))
+        for t in treaties:
+            if len(t.role("party")) < 2:
+                t.roles.pop("party", None)
+                _merge_into(main, t)
+    for e in out:
+        if e.subtype == "anaphoric":
+            e.subtype = None
+    return [e for e in out if not (e.type == "Statement" and not e.quotes)]
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _cluster(items: list[Event], ok) -> list[list[int]]:
+    """Greedy agglomeration in a fixed order: join two groups only when every cross pair is compatible
+    and they share no article (an article's own mentions were merged already)."""
+    uf = _UnionFind(len(items))
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            ri, rj = uf.find(i), uf.find(j)
+            if ri == rj:
+                continue
+            gi, gj = groups[ri], groups[rj]
+            if {items[x].article for x in gi} & {items[y].article for y in gj}:
+                continue
+            if all(ok(items[x], items[y]) for x in gi for y in gj):
+                uf.union(ri, rj)
+                root = uf.find(ri)
+                groups[root] = sorted(gi + gj)
+                groups.pop(rj if root == ri else ri, None)
+    return [sorted(g) for g in groups.values()]
+
+
+def resolve(articles: list[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster]:
+    """All clusters of all articles, in a deterministic order."""
+    per_article: dict[str, list[Event]] = {}
+    published: dict[str, str | None] = {}
+    for a in sorted(articles, key=lambda a: a.ident):
+        per_article[a.ident] = _within_article(a.events)
+        published[a.ident] = a.published
+    flat = [e for ident in sorted(per_article) for e in per_article[ident]]
+    clusters: list[Cluster] = []
+    by_type: dict[str, list[Event]] = {}
+    for e in flat:
+        by_type.setdefault(e.type, []).append(e)
+    # meetings, deployments, treaties: agglomerate on compatible descriptions
+    for type_ in ("Meeting", "TroopDeployment", "Treaty"):
+        items = sorted(by_type.get(type_, []), key=_key)
+        for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b)):
+            clusters.append(_make_cluster(type_, [items[i] for i in group], published))
+    meeting_of = _link_statements(per_article, clusters, gazetteer)
+    # statements: same speaker and occasion → pair by content; otherwise by quote overlap
+    items = sorted(by_type.get("Statement", []), key=_key)
+    occasion = {id(e): meeting_of.get(id(e)) for e in items}
+
+    def stmt_ok(a: Event, b: Event) -> bool:
+        if a.role("speaker") != b.role("speaker"):
+            return False
+        oa, ob = occasion[id(a)], occasion[id(b)]
+        if oa and ob and oa == ob:
+            return _content_similarity(a, b) >= 0.12 and _mutual_best(a, b, items, occasion)
+        return _cross_compatible(gazetteer, a, b)
+
+    meeting_by_iri = {c.iri: c for c in clusters if c.type == "Meeting"}
+    for group in _cluster(items, stmt_ok):
+        members = [items[i] for i in group]
+        occ = next((occasion[id(m)] for m in members if occasion[id(m)]), None)
+        c = _make_cluster("Statement", members, published, meeting_by_iri.get(occ) if occ else None)
+        c.during = occ
+        clusters.append(c)
+    clusters.sort(key=lambda c: c.iri)
+    return clusters
+
+
+def _mutual_best(a: Event, b: Event, items: list[Event], occasion: dict[int, str | None]) -> bool:
+    """``a`` and ``b`` are each other's most similar statement in the other's article (same speaker, occasion)."""
+    def best(x: Event, article: str) -> Event | None:
+        cands = [y for y in items if y.article == article and y.role("speaker") == x.role("speaker")
+                 and occasion[id(y)] == occasion[id(x)]]
+        return max(cands, key=lambda y: (_content_similarity(x, y), -_key(y)[1]), default=None)
+    return best(a, b.article) is b and best(b, a.article) is a
+
+
+def _link_statements(per_article: dict[str, list[Event]], clusters: list[Cluster], gaz: Gazetteer) -> dict[int, str]:
+    """The meeting (cluster IRI) each statement was made at, where the article says or implies it."""
+    cluster_of: dict[int, str] = {}
+    for c in clusters:
+        for m in c.members:
+            cluster_of[id(m)] = c.iri
+    out: dict[int, str] = {}
+    for ident, events in per_article.items():
+        meetings = [e for e in events if e.type == "Meeting" and e.status == "occurred"]
+        for st in (e for e in events if e.type == "Statement"):
+            speaker = st.role("speaker")[0] if st.role("speaker") else None
+            addressee = st.role("addressee")
+            cands = [m for m in meetings if speaker in m.role("participant")]
+            chosen = None
+            st_sentences = {(s.start, s.end) for s in st.evidence}
+            for m in cands:  # (a) the same sentence reports the meeting
+                if st_sentences & {(s.start, s.end) for s in m.evidence}:
+                    chosen = m
+                    break
+            if chosen is None:  # (b) said to the other participant
+                chosen = next((m for m in cands if addressee and addressee[0] in m.role("participant")), None)
+            if chosen is None and not st.earlier:  # (c) the meeting was reported before, earlier in the article
+                first = st.evidence[0].start
+                before = [m for m in cands if m.evidence[0].start < first and not m.earlier]
+                if len(before) == 1:
+                    chosen = before[0]
+            if chosen is not None and id(chosen) in cluster_of:
+                out[id(st)] = cluster_of[id(chosen)]
+    return out
+
+
+def _make_cluster(type_: str, members: list[Event], published: dict[str, str | None],
+                  meeting: Cluster | None = None) -> Cluster:
+    members = sorted(members, key=_key)
+    desc = _copy(members[0])
+    for m in members[1:]:
+        _merge_into(desc, m)
+    # single-valued roles: the most frequent value, ties to the earliest member
+    for role in ("speaker", "sender", "host"):
+        values = [m.role(role)[0] for m in members if m.role(role)]
+        if values:
+            counts = Counter(values)
+            desc.roles[role] = [max(values, key=lambda v: (counts[v], -values.index(v)))]
+    explicit = [m.date for m in members if m.date and m.date_explicit]
+    desc.date = _best_date(explicit)
+    desc.date_explicit = desc.date is not None
+    if desc.date is None and meeting is not None:
+        desc.date = meeting.description.date
+    if desc.date is None and desc.status == "occurred" and not all(m.earlier for m in members) \
+            and type_ in ("Meeting", "Statement"):
+        pubs = sorted(p for m in members if not m.earlier and (p := published.get(m.article)))
+        if pubs:
+            desc.date = pubs[0][:7]  # reported as news without a date: the month it was reported
+    iri = _iri(type_, _key(members[0]))
+    return Cluster(iri=iri, type=type_, members=members, description=desc,
+                   sources=sorted({m.article for m in members}))
+
+
+def _best_date(dates: list[str]) -> str | None:
+    if not dates:
+        return None
+    counts = Counter(dates)
+    ordered = sorted(set(dates), key=lambda d: (-_precision(d), -counts[d], d))
+    for d in ordered:
+        if all(dates_compatible(d, o) for o in dates):
+            return d
+    return max(set(dates), key=lambda d: (counts[d], _precision(d), d))

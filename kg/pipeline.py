@@ -1,0 +1,60 @@
+"""One article through the stages: read → normalise & split → entities → extractors → extraction record.
+
+The extraction record is plain JSON (the article's metadata and text, and its events); the build caches
+it in the store so that unchanged articles are never extracted again.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from . import __version__
+from .article import Article
+from .doc import make_doc
+from .events import Event, event_from_dict
+from .extractors import get_extractors
+from .gazetteer import Gazetteer, load_gazetteer
+from .resources import lang_dir, ontology_dir
+
+__all__ = ["extract", "extraction_record", "events_of", "EXTRACTION_VERSION"]
+
+_CODE_VERSION = "1"  # bump when extraction code changes what it returns
+
+
+def _data_fingerprint() -> str:
+    """Language data and gazetteer: editing them must re-extract every article."""
+    h = hashlib.sha256()
+    for path in sorted(lang_dir().glob("*.json")) + [ontology_dir() / "entities.ttl"]:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+EXTRACTION_VERSION = f"{__version__}/{_CODE_VERSION}/{_data_fingerprint()}"
+
+
+def extract(article: Article, gazetteer: Gazetteer | None = None, extractor_names: list[str] | None = None
+            ) -> list[Event]:
+    """All events every registered extractor finds in ``article``."""
+    doc = make_doc(article, gazetteer or load_gazetteer())
+    events: list[Event] = []
+    for extractor in get_extractors(extractor_names):
+        events.extend(extractor(doc))
+    return events
+
+
+def extraction_record(article: Article, events: list[Event]) -> dict[str, Any]:
+    """The JSON record cached for an article."""
+    return {
+        "version": EXTRACTION_VERSION,
+        "article": {
+            "ident": article.ident, "text": article.text, "content_hash": article.content_hash,
+            "published": article.published.isoformat() if article.published else None,
+            "published_from": article.published_from, "headline": article.headline, "path": article.path,
+        },
+        "events": [e.to_dict() for e in events],
+    }
+
+
+def events_of(record: dict[str, Any]) -> list[Event]:
+    return [event_from_dict(e) for e in record["events"]]

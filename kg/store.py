@@ -1,0 +1,203 @@
+"""The embedded, persistent Oxigraph store.
+
+Each article's graph is replaced in one SPARQL Update request, which Oxigraph applies as one
+transaction: a reader sees the old graph or the new one, never half of it, and a crash leaves one or
+the other. The bookkeeping graph (``id:graph/build``) records, per article, the content hash, the cached
+extraction and the graph's fingerprint, and for the store the format version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyoxigraph import Literal, NamedNode, Quad
+
+from . import __version__
+from .errors import StoreError, StoreLockedError
+from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
+from .resources import ontology_dir
+from .vocab import ID_NS
+
+__all__ = ["GraphStore", "open_store", "DEFAULT_STORE", "FORMAT_VERSION", "default_store_path"]
+
+DEFAULT_STORE = "kg.oxigraph"
+FORMAT_VERSION = "1"
+BUILD = ID_NS + "build/"
+P_EXTRACTION = NamedNode(BUILD + "extraction")
+P_GRAPH_HASH = NamedNode(BUILD + "graphHash")
+P_CONTENT_HASH = NamedNode(BUILD + "contentHash")
+P_FORMAT = NamedNode(BUILD + "formatVersion")
+P_VERSION = NamedNode(BUILD + "ghatnaVersion")
+P_RESOURCE_HASH = NamedNode(BUILD + "resourceHash")
+STORE_NODE = NamedNode(BUILD + "store")
+
+
+def default_store_path() -> str:
+    return os.environ.get("KG_STORE") or DEFAULT_STORE
+
+
+def _record(ident: str) -> NamedNode:
+    return NamedNode(BUILD + "article/" + article_iri(ident).value.rsplit("/", 1)[-1])
+
+
+def _term(t) -> str:
+    return str(t)
+
+
+class GraphStore:
+    """A Ghatna store: an Oxigraph database with Ghatna's graphs and bookkeeping."""
+
+    def __init__(self, store: ox.Store, path: str | None, read_only: bool) -> None:
+        self.store = store
+        self.path = path
+        self.read_only = read_only
+
+    # ------------------------------------------------------------------ versions
+    def check_version(self) -> None:
+        """Refuse a store written by an incompatible format, with how to rebuild."""
+        found = [q.object.value for q in self.store.quads_for_pattern(STORE_NODE, P_FORMAT, None, GRAPH_BUILD)]
+        if found and found[0] != FORMAT_VERSION:
+            raise StoreError(f"{self.path}: store format {found[0]} was written by another Ghatna version "
+                             f"(this one reads format {FORMAT_VERSION}); rebuild it: remove the folder and run "
+                             "kg build again")
+
+    def is_empty(self) -> bool:
+        return not any(True for _ in self.store.quads_for_pattern(STORE_NODE, P_FORMAT, None, GRAPH_BUILD))
+
+    # ------------------------------------------------------------------ static graphs
+    def ensure_static(self) -> None:
+        """Load the ontology and gazetteer graphs when they are missing or their files changed."""
+        for graph, name in ((GRAPH_ONTOLOGY, "ghatna.ttl"), (GRAPH_ENTITIES, "entities.ttl")):
+            path = ontology_dir() / name
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            node = NamedNode(graph.value)
+            current = [q.object.value for q in self.store.quads_for_pattern(node, P_RESOURCE_HASH, None, GRAPH_BUILD)]
+            if current == [digest]:
+                continue
+            triples = _skolemize(list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.as_uri())))
+            quads = [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+            self._replace_graph(graph, quads, [Quad(node, P_RESOURCE_HASH, Literal(digest), GRAPH_BUILD)],
+                                record=node)
+        self._set_store_meta()
+
+    def _set_store_meta(self) -> None:
+        want = [Quad(STORE_NODE, P_FORMAT, Literal(FORMAT_VERSION), GRAPH_BUILD),
+                Quad(STORE_NODE, P_VERSION, Literal(__version__), GRAPH_BUILD)]
+        have = set(self.store.quads_for_pattern(STORE_NODE, None, None, GRAPH_BUILD))
+        if set(want) != have:
+            ops = [f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(STORE_NODE)} ?p ?o }} }}",
+                   "INSERT DATA { " + " ".join(f"GRAPH {_term(q.graph_name)} {{ {_term(q.subject)} "
+                                                f"{_term(q.predicate)} {_term(q.object)} }}" for q in want) + " }"]
+            self.store.update(" ;\n".join(ops))
+
+    # ------------------------------------------------------------------ articles
+    def articles(self) -> dict[str, dict]:
+        """Bookkeeping per article in the store: ``{ident: {"content_hash", "graph_hash", "extraction"}}``."""
+        out: dict[str, dict] = {}
+        prefix = BUILD + "article/"
+        for q in self.store.quads_for_pattern(None, None, None, GRAPH_BUILD):
+            s = q.subject.value
+            if not s.startswith(prefix):
+                continue
+            rec = out.setdefault(s, {})
+            if q.predicate == P_EXTRACTION:
+                rec["extraction"] = q.object.value
+            elif q.predicate == P_GRAPH_HASH:
+                rec["graph_hash"] = q.object.value
+            elif q.predicate == P_CONTENT_HASH:
+                rec["content_hash"] = q.object.value
+        result = {}
+        for rec in out.values():
+            if "extraction" in rec:
+                data = json.loads(rec["extraction"])
+                result[data["article"]["ident"]] = {**rec, "extraction": data}
+        return result
+
+    def write_article(self, ident: str, quads: list[Quad], extraction: dict, graph_hash: str) -> None:
+        """Replace one article's graph and its bookkeeping in one transaction."""
+        rec = _record(ident)
+        meta = [
+            Quad(rec, P_CONTENT_HASH, Literal(extraction["article"]["content_hash"]), GRAPH_BUILD),
+            Quad(rec, P_GRAPH_HASH, Literal(graph_hash), GRAPH_BUILD),
+            Quad(rec, P_EXTRACTION, Literal(json.dumps(extraction, ensure_ascii=False, sort_keys=True)), GRAPH_BUILD),
+        ]
+        self._replace_graph(article_iri(ident), quads, meta, record=rec)
+
+    def remove_article(self, ident: str) -> None:
+        """Drop one article's graph and bookkeeping in one transaction."""
+        self._replace_graph(article_iri(ident), [], [], record=_record(ident))
+
+    def _replace_graph(self, graph: NamedNode, quads: list[Quad], meta: list[Quad], record: NamedNode) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        ops = [f"DROP SILENT GRAPH {_term(graph)}",
+               f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(record)} ?p ?o }} }}"]
+        body = [f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)} ." for q in quads]
+        if body:
+            ops.append(f"INSERT DATA {{ GRAPH {_term(graph)} {{\n" + "\n".join(body) + "\n} }")
+        if meta:
+            ops.append(f"INSERT DATA {{ GRAPH {_term(GRAPH_BUILD)} {{\n"
+                       + "\n".join(f"{_term(q.subject)} {_term(q.predicate)} {_term(q.object)} ." for q in meta)
+                       + "\n} }")
+        self.store.update(" ;\n".join(ops))
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs())
+
+    # ------------------------------------------------------------------ reading
+    def quads(self, include_build: bool = False) -> list[Quad]:
+        """Every quad (without the bookkeeping graph unless asked), sorted."""
+        out = [q for q in self.store.quads_for_pattern(None, None, None, None)
+               if include_build or q.graph_name != GRAPH_BUILD]
+        return sorted(out, key=str)
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self.store.flush()
+
+
+def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Blank nodes → IRIs derived from who points at them and what they say, so loading the same file
+    twice gives the same quads (blank node labels differ on every parse)."""
+    out_edges: dict[ox.BlankNode, list[str]] = {}
+    in_edges: dict[ox.BlankNode, list[str]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode):
+            out_edges.setdefault(t.subject, []).append(f"{t.predicate} {t.object}")
+        if isinstance(t.object, ox.BlankNode) and not isinstance(t.subject, ox.BlankNode):
+            in_edges.setdefault(t.object, []).append(f"{t.subject} {t.predicate}")
+    names: dict[ox.BlankNode, ox.NamedNode] = {}
+    for b in set(out_edges) | set(in_edges):
+        key = "\n".join(sorted(in_edges.get(b, [])) + ["|"] + sorted(out_edges.get(b, [])))
+        names[b] = NamedNode(ID_NS + "genid/" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20])
+    fix = lambda term: names.get(term, term) if isinstance(term, ox.BlankNode) else term  # noqa: E731
+    return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> GraphStore:
+    """Open (or create) the store at ``path`` (default ``$KG_STORE`` or ``./kg.oxigraph``).
+
+    Raises :class:`StoreLockedError` when another process holds it for writing, and
+    :class:`StoreError` when it does not exist (reading) or cannot be opened.
+    """
+    p = str(path or default_store_path())
+    if read_only or not create:
+        if not Path(p).is_dir():
+            raise StoreError(f"{p}: no store here; build one first with: kg build --store {p}")
+    if Path(p).exists() and not Path(p).is_dir():
+        raise StoreError(f"{p}: exists and is not a store folder")
+    try:
+        store = ox.Store.read_only(p) if read_only else ox.Store(p)
+    except OSError as e:
+        msg = str(e)
+        if "lock" in msg.lower() or "resource temporarily unavailable" in msg.lower():
+            raise StoreLockedError(f"{p}: another process holds this store for writing (a kg build is running?); "
+                                   "try again when it ends") from e
+        raise StoreError(f"{p}: cannot open the store ({msg.splitlines()[0] if msg else e})") from e
+    gs = GraphStore(store, p, read_only)
+    gs.check_version()
+    return gs

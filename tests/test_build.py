@@ -1,0 +1,142 @@
+"""The whole pipeline on the seed articles: the graph, its guarantees, and the seed scores."""
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from kg.build import build, remove
+from kg.evaluate import evaluate_store
+from kg.export import export
+from kg.store import open_store
+from kg.validate import validate
+
+GH = "https://w3id.org/ghatna/ontology#"
+E = "https://w3id.org/ghatna/id/entity/"
+
+
+def nquads(path) -> list[str]:
+    gs = open_store(path, read_only=True)
+    return sorted(export(gs, "nquads").decode("utf-8").splitlines())
+
+
+def q(path, sparql):
+    gs = open_store(path, read_only=True)
+    return list(gs.store.query("PREFIX gh: <%s>\n" % GH + sparql, use_default_graph_as_union=True))
+
+
+def test_beijing_meeting_is_one_node_with_two_sources(seed_store):
+    rows = q(seed_store, f"""
+        SELECT DISTINCT ?m ?date (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?srcs) WHERE {{
+          ?m a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* gh:Meeting ;
+             gh:participant <{E}vladimir-putin>, <{E}kim-jong-un> ; gh:date ?date ;
+             gh:place <{E}diaoyutai-state-guesthouse> ; gh:source ?src .
+        }} GROUP BY ?m ?date""")
+    assert len(rows) == 1
+    assert rows[0]["date"].value == "2025-09-03"
+    assert rows[0]["srcs"].value.count("article/") == 2
+
+
+def test_the_2023_meeting_in_an_undated_article_stays_apart(seed_store):
+    rows = q(seed_store, f"""SELECT DISTINCT ?m WHERE {{ ?m a gh:Meeting ;
+        gh:participant <{E}vladimir-putin>, <{E}kim-jong-un> ; gh:source ?a .
+        ?a <http://purl.org/dc/terms/identifier> "004_c3de44ceda0a1ac2" }}""")
+    assert len(rows) == 1
+    beijing = q(seed_store, f"""SELECT DISTINCT ?m WHERE {{ ?m gh:place <{E}diaoyutai-state-guesthouse> }}""")
+    assert rows[0]["m"] != beijing[0]["m"]
+
+
+def test_treaty_june_2024_with_its_parties(seed_store):
+    rows = q(seed_store, f"""SELECT DISTINCT ?t ?date ?force WHERE {{ ?t a gh:Treaty ; gh:date ?date ;
+        gh:party <{E}russia>, <{E}north-korea> . OPTIONAL {{ ?t gh:inForceFrom ?force }} }}""")
+    assert [(r["date"].value, r["force"].value) for r in rows] == [("2024-06", "2024-12")]
+
+
+def test_deployment_figures_with_their_sources(seed_store):
+    rows = q(seed_store, """SELECT ?n ?qual ?who ?id WHERE { ?d gh:countClaim ?c . ?c gh:count ?n ;
+        gh:qualifier ?qual ; <http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/identifier> ?id .
+        OPTIONAL { ?c gh:attributedTo ?who } }""")
+    got = {(int(r["n"].value), r["qual"].value, r["id"].value) for r in rows}
+    assert (15000, "about", "000_ce5797c3e7b73d6e") in got
+    assert (11000, "more than", "003_b809a8d0328b69a2") in got
+    one = q(seed_store, """SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d gh:troopCount 15000, 11000 }""")
+    assert int(one[0]["n"].value) == 1  # one deployment, two attributed figures
+
+
+def test_arms_and_boilerplate_yield_no_events(seed_store):
+    rows = q(seed_store, """SELECT ?text WHERE { ?e gh:evidence ?s . ?s <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf> ?text }""")
+    texts = [r["text"].value for r in rows]
+    assert not any("यह भी पढ़ें" in t or "बैलिस्टिक मिसाइलें" in t or "Latest" in t for t in texts)
+
+
+def test_export_parses_and_validates(seed_store):
+    gs = open_store(seed_store, read_only=True)
+    ds = rdflib.Dataset()
+    ds.parse(data=export(gs, "nquads").decode("utf-8"), format="nquads")
+    assert len(ds) > 1000
+    g = rdflib.Graph().parse(data=export(gs, "turtle").decode("utf-8"), format="turtle")
+    assert len(g) > 1000
+    assert "https://w3id.org/ghatna/id/graph/build" not in export(gs, "trig").decode("utf-8")
+    report = validate(gs)
+    assert report.conforms, report.shacl_text[:2000]
+
+
+def test_every_offset_slices_the_article(seed_store):
+    rows = q(seed_store, """PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+        SELECT ?a ?b ?e ?t WHERE { ?s nif:anchorOf ?a ; nif:beginIndex ?b ; nif:endIndex ?e ;
+        nif:referenceContext/nif:isString ?t }""")
+    assert rows
+    for r in rows:
+        assert r["t"].value[int(r["b"].value):int(r["e"].value)] == r["a"].value
+
+
+def test_rebuild_changes_nothing(writable_seed_store, seeds_dir):
+    before = nquads(writable_seed_store)
+    report = build([seeds_dir], writable_seed_store)
+    assert (report.extracted, report.unchanged, report.written) == (0, 5, 0)
+    assert nquads(writable_seed_store) == before
+
+
+def test_two_fresh_builds_are_identical_and_order_does_not_matter(tmp_path, seeds_dir, seed_store):
+    files = sorted(seeds_dir.glob("*.txt"))
+    path = tmp_path / "incremental"
+    for f in reversed(files):  # one article at a time, last first
+        build([f], path)
+    assert nquads(path) == nquads(seed_store)
+
+
+def test_editing_one_article_replaces_only_its_graph(tmp_path, seeds_dir):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    store = tmp_path / "kg.oxigraph"
+    build([corpus], store)
+    before = {line for line in nquads(store) if "004_c3de44ceda0a1ac2" not in line}
+    target = corpus / "004_c3de44ceda0a1ac2.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("अत्यधिक उत्पादक", "बेहद उपयोगी"), encoding="utf-8")
+    report = build([corpus], store)
+    assert (report.extracted, report.written) == (1, 1)
+    after = nquads(store)
+    assert any("बेहद उपयोगी" in line for line in after)
+    assert {line for line in after if "004_c3de44ceda0a1ac2" not in line} == before
+
+
+def test_remove_retracts_an_article(tmp_path, seeds_dir):
+    store = tmp_path / "kg.oxigraph"
+    build([seeds_dir], store)
+    remove(["001_10fe313b376d7345"], store)
+    fresh = tmp_path / "fresh"
+    build([f for f in seeds_dir.glob("*.txt") if f.stem != "001_10fe313b376d7345"], fresh)
+    assert nquads(store) == nquads(fresh)
+
+
+def test_seed_scores_meet_the_targets(seed_store):
+    gs = open_store(seed_store, read_only=True)
+    report = evaluate_store(gs.store, "tests/data/gold/seeds.gold.json").to_dict()
+    overall = report["overall"]
+    assert overall["f1"] >= 0.95, overall
+    for type_, score in report["types"].items():
+        assert score["f1"] >= 0.9, (type_, score)
+    assert overall["duplicates"] == 0
+    assert report["arguments"]["date_exact"]["accuracy"] >= 0.9
