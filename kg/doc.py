@@ -104,6 +104,18 @@ class Doc:
     sentences: list[SentenceView]
     gazetteer: Gazetteer
     lex: Lexicon = field(default_factory=lexicon)
+    dateline_place: str | None = None   # "तियानजिन, 31 अगस्त (भाषा)", "सियोल:": where "यहां" is
+
+
+def _dateline_place(views: list[SentenceView]) -> str | None:
+    """The place a dateline opens the story with: a place name first, then ``,`` ``:`` ``/`` or ``(``."""
+    for view in views[:6]:
+        first = view.mentions[0] if view.mentions else None
+        if first and first.start <= 1 and first.kind in ("place", "country") and first.via == "name":
+            nxt = view.text[first.end:first.end + 3].lstrip()[:1]
+            if nxt in (",", ":", "/", "(", "।", "-", "—"):
+                return first.iri
+    return None
 
 
 def make_doc(article: Article, gazetteer: Gazetteer | None = None) -> Doc:
@@ -115,4 +127,4 @@ def make_doc(article: Article, gazetteer: Gazetteer | None = None) -> Doc:
             continue
         f = fold(s.text)
         views.append(SentenceView(len(views), s, f, gaz.find(s.text, article.published, f)))
-    return Doc(article, views, gaz)
+    return Doc(article, views, gaz, dateline_place=_dateline_place(views))

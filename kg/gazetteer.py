@@ -113,7 +113,7 @@ class Gazetteer:
         titles_sorted = sorted({fold(t).text for t in titles.get("person_titles", [])}, key=len, reverse=True)
         self._title_re = re.compile(
             rf"(?<![{_LETTER}])(?:{'|'.join(re.escape(t) for t in titles_sorted)})\s+"
-            rf"((?:[{_LETTER}\.]+\s+){{0,2}}?[{_LETTER}]+)\s+(?=ने|से|को|के|की|का|और|,)"
+            rf"((?:[{_LETTER}\.]+\s+){{0,2}}?[{_LETTER}]+)(?:\s+(?=ने|से|को|के|की|का|और)|\s*(?=,))"
         ) if titles_sorted else None
         self._stop = {fold(w).text for w in titles.get("name_stop_words", [])}
 

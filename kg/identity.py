@@ -150,11 +150,20 @@ def _participants_compatible(a: Event, b: Event) -> bool:
     return len(pa & pb) >= 2 and (pa <= pb or pb <= pa)
 
 
+def _places_compatible_any(a: list[str], b: list[str]) -> bool:
+    """Within one article, without the gazetteer: the same place named on both sides."""
+    return bool(set(a) & set(b))
+
+
 def _same_article_compatible(a: Event, b: Event) -> bool:
     if a.type != b.type:
         return False
     if a.type == "TroopDeployment" and a.status == b.status == "occurred":
-        pass  # figures and dates of one ongoing deployment vary with the source; they do not split it
+        # figures and dates of one ongoing deployment vary with the source and do not split it,
+        # but two fronts do: both figures given and destinations apart means two deployments
+        if a.counts and b.counts and a.role("destination") and b.role("destination") \
+                and not _places_compatible_any(a.role("destination"), b.role("destination")):
+            return False
     elif not dates_compatible(a.date if a.date_explicit else None, b.date if b.date_explicit else None):
         return False
     if a.type == "Meeting":
@@ -194,7 +203,10 @@ def _cross_compatible(gaz: Gazetteer, a: Event, b: Event) -> bool:
     if a.type == "TroopDeployment":
         if a.role("sender") != b.role("sender") or a.status != b.status:
             return False
-        if a.role("host") and b.role("host") and a.role("host") != b.role("host"):
+        if a.role("host") and b.role("host"):
+            if a.role("host") != b.role("host"):
+                return False
+        elif not _places_compatible(gaz, a.role("destination"), b.role("destination")):
             return False
         if a.status == "planned":
             return a.personnel == b.personnel and {c.count for c in a.counts} == {c.count for c in b.counts} \
@@ -304,7 +316,7 @@ def resolve(articles: list[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster
         items = sorted(by_type.get(type_, []), key=_key)
         for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b)):
             clusters.append(_make_cluster(type_, [items[i] for i in group], published))
-    meeting_of = _link_statements(per_article, clusters, gazetteer)
+    meeting_of = _link_statements(per_article, clusters, gazetteer, published)
     # statements: same speaker and occasion → pair by content; otherwise by quote overlap
     items = sorted(by_type.get("Statement", []), key=_key)
     occasion = {id(e): meeting_of.get(id(e)) for e in items}
@@ -337,7 +349,8 @@ def _mutual_best(a: Event, b: Event, items: list[Event], occasion: dict[int, str
     return best(a, b.article) is b and best(b, a.article) is a
 
 
-def _link_statements(per_article: dict[str, list[Event]], clusters: list[Cluster], gaz: Gazetteer) -> dict[int, str]:
+def _link_statements(per_article: dict[str, list[Event]], clusters: list[Cluster], gaz: Gazetteer,
+                     published: dict[str, str | None]) -> dict[int, str]:
     """The meeting (cluster IRI) each statement was made at, where the article says or implies it."""
     cluster_of: dict[int, str] = {}
     for c in clusters:
@@ -358,11 +371,14 @@ def _link_statements(per_article: dict[str, list[Event]], clusters: list[Cluster
                     break
             if chosen is None:  # (b) said to the other participant
                 chosen = next((m for m in cands if addressee and addressee[0] in m.role("participant")), None)
-            if chosen is None and not st.earlier:  # (c) the meeting was reported before, earlier in the article
+            if chosen is None and not st.earlier:  # (c) the meeting the article reports, mentioned before
                 first = st.evidence[0].start
-                before = [m for m in cands if m.evidence[0].start < first and not m.earlier]
-                if len(before) == 1:
-                    chosen = before[0]
+                before = [m for m in cands if m.evidence[0].start < first and not m.earlier
+                          and (not m.date_explicit or published.get(ident) is None
+                               or dates_compatible(m.date, published[ident][:7]))]
+                if before:
+                    # an old meeting recalled in passing is not where today's words were said
+                    chosen = max(before, key=lambda m: (len(m.evidence), not m.date_explicit, -m.evidence[0].start))
             if chosen is not None and id(chosen) in cluster_of:
                 out[id(st)] = cluster_of[id(chosen)]
     return out

@@ -6,6 +6,7 @@ it in the store so that unchanged articles are never extracted again.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -18,19 +19,19 @@ from .resources import lang_dir, ontology_dir
 
 __all__ = ["extract", "extraction_record", "events_of", "EXTRACTION_VERSION"]
 
-_CODE_VERSION = "1"  # bump when extraction code changes what it returns
-
-
 def _data_fingerprint() -> str:
-    """Language data and gazetteer: editing them must re-extract every article."""
+    """Extraction code, language data and gazetteer: changing any of them must re-extract every article."""
+    here = Path(__file__).parent
+    code = [here / n for n in ("article.py", "text.py", "doc.py", "gazetteer.py", "timex.py", "numbers.py",
+                               "events.py", "pipeline.py")] + sorted((here / "extractors").glob("*.py"))
     h = hashlib.sha256()
-    for path in sorted(lang_dir().glob("*.json")) + [ontology_dir() / "entities.ttl"]:
+    for path in code + sorted(lang_dir().glob("*.json")) + [ontology_dir() / "entities.ttl"]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 
-EXTRACTION_VERSION = f"{__version__}/{_CODE_VERSION}/{_data_fingerprint()}"
+EXTRACTION_VERSION = f"{__version__}/{_data_fingerprint()}"
 
 
 def extract(article: Article, gazetteer: Gazetteer | None = None, extractor_names: list[str] | None = None

@@ -138,8 +138,12 @@ def explicit_date(doc: Doc, view: SentenceView, start: int, end: int, tense: str
     from ..timex import find_times
     best = None
     rank = {"day": 3, "month": 2, "year": 1}
+    modifiers = doc.lex["time_modifiers_of_nouns"]
     for t in find_times(view.text[start:end], doc.article.published, tense):
         if t.value is None:
+            continue
+        # "सोमवार को हुए हमले": the date of a participle clause modifies a noun, not this event
+        if modifiers.search(view.folded.text, view.fpos(start + t.end), view.fpos(min(len(view.text), start + t.end + 12))):
             continue
         if best is None or rank[t.value.precision] > rank[best.precision]:
             best = t.value

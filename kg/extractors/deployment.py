@@ -36,7 +36,11 @@ class DeploymentExtractor:
             groups: list[tuple[int, int, str, CountClaim | None]] = []
             for s, e, word in nouns:
                 verb = next((v for v in verbs if v[0] >= e and v[0] - e <= _MAX_GAP), None)
-                if verb is None or re.search(r",(?!\d)|।", view.text[e:verb[0]]):
+                if verb is not None and re.search(r",(?!\d)|।", view.text[e:verb[0]]):
+                    verb = None
+                if verb is None:  # headline order: "रूस ने जुटाए डेढ़ लाख सैनिक"
+                    verb = next((v for v in verbs if 0 <= s - v[1] <= 25 and not re.search(r",(?!\d)", view.text[v[1]:s])), None)
+                if verb is None:
                     continue
                 if find(view, lex["deployment.not_personnel_context"], max(0, s - 30), min(len(view.text), e + 30)):
                     continue
@@ -50,6 +54,8 @@ class DeploymentExtractor:
             if sender is None:
                 continue
             host, destinations = self._host(doc, view, sender)
+            if self._at_home(doc, view, sender, host, destinations):
+                continue  # police or troops in their own country are not a deployment abroad
             attribution = self._attribution(doc, view)
             a, b = clause_at(view, lex["clause_breaks"], groups[0][0])
             tense = detect_tense(view.text[a:]) or detect_tense(view.text)
@@ -108,16 +114,24 @@ class DeploymentExtractor:
 
     def _sender(self, doc: Doc, view: SentenceView, noun_start: int) -> str | None:
         gaz = doc.gazetteer
-        # the subject marked with ने
+        # the subject marked with ने in the personnel noun's clause ("X ने कहा कि रूस ने … सैनिक तैनात किए")
+        sa, _ = clause_at(view, doc.lex["strong_clause_breaks"], noun_start)
+        for lo in (sa, 0):
+            for m in reversed([m for m in view.mentions if lo <= m.start < noun_start]):
+                if in_parens(view, m.start) or word_after(view, m.end, 1) != "ने":
+                    continue
+                if view.text[:m.start].rstrip().endswith(" और"):
+                    return None  # "जर्मनी और लिथुआनिया ने …": two subjects, no single sender
+                country = _as_country(gaz, m)
+                if country:
+                    return country
+        # a demonym or genitive on the personnel noun: "उत्तर कोरियाई सैनिक", "रूस के 1,10,000 से अधिक सैनिक"
         for m in view.mentions:
-            if in_parens(view, m.start) or word_after(view, m.end, 1) != "ने":
-                continue
-            country = _as_country(gaz, m)
-            if country:
-                return country
-        # a demonym on the personnel noun: "उत्तर कोरियाई सैनिक"
-        for m in view.mentions:
+            gap = view.text[m.end:noun_start]
             if m.via == "demonym" and 0 <= noun_start - m.end <= 25:
+                return m.iri
+            if m.kind == "country" and m.via == "name" and 0 <= len(gap) <= 40 \
+                    and re.match(r"\s+(के|की)\s", gap) and not re.search(r",(?!\d)", gap):
                 return m.iri
         # an unmarked subject opening the clause: "उत्तर कोरिया पहले ही रूस को सैनिक … भेज चुका है"
         a, _ = clause_at(view, doc.lex["clause_breaks"], noun_start)
@@ -126,10 +140,18 @@ class DeploymentExtractor:
                 if word_after(view, m.end, 1) in ("को", "में", "के", "की", "का", "से", "पर", "तक"):
                     continue
                 country = _as_country(gaz, m)
-                if country and not view.text[a:m.start].strip(" ,"):
+                if country:
                     return country
                 break
         return None
+
+    @staticmethod
+    def _at_home(doc: Doc, view: SentenceView, sender: str, host: str | None, destinations: list[str]) -> bool:
+        if host is not None:
+            return False
+        if find(view, doc.lex["deployment.domestic"]):
+            return True
+        return bool(destinations) and all(doc.gazetteer.country_of(d) == sender for d in destinations)
 
     def _host(self, doc: Doc, view: SentenceView, sender: str) -> tuple[str | None, list[str]]:
         gaz = doc.gazetteer
@@ -137,7 +159,9 @@ class DeploymentExtractor:
         places: list[str] = []
         for m in view.mentions:
             nxt = word_after(view, m.end, 2)
-            if m.kind == "place" and nxt.split()[:1] in (["में"], ["ले"], ["के"], ["भेज"], ["पहुंचे"]):
+            # any named place but an origin ("… से"): "जापोरिज्जिया मोर्चे पर", "कुर्स्क में", "लिथुआनिया में"
+            dateline = view.text[m.end:m.end + 2].lstrip()[:1] in (":", "/", "|")
+            if m.kind == "place" and nxt.split()[:1] != ["से"] and not in_parens(view, m.start) and not dateline:
                 places.append(m.iri)
             if m.kind == "country" and m.via == "name" and m.iri != sender:
                 if nxt.startswith("में") or nxt.startswith("को") or nxt.startswith("के लिए") or nxt.startswith("की मदद"):

@@ -17,7 +17,6 @@ from .base import (clause_at, explicit_date, find, in_parens, is_earlier, is_neg
 
 __all__ = ["MeetingExtractor"]
 
-_TIME_REF = ("से पहले", "के बाद", "से पूर्व", "के पहले", "के दौरान", "के बाद से")
 _FUTURE_CUES = ("तय है", "होने वाली", "होने वाला", "होने वाले", "आने वाली", "आगामी", "प्रस्तावित", "होगी", "होगा",
                 "करेंगे", "करेगा", "करेगी", "मिलेंगे", "की योजना")
 
@@ -29,51 +28,100 @@ class MeetingExtractor:
     def __call__(self, doc: Doc) -> list[Event]:
         lex = doc.lex
         events: list[Event] = []
+        previous: list[list[Mention]] = []  # participants of the meetings found so far, for "दोनों नेता"
         for view in doc.sentences:
-            triggers = find(view, lex["meeting.nouns"]) + find(view, lex["meeting.verbs"])
+            triggers = sorted(find(view, lex["meeting.nouns"]) + find(view, lex["meeting.verbs"]))
             done: set[tuple[int, int]] = set()
-            for s, e, word in sorted(triggers):
-                a, b = clause_at(view, lex["clause_breaks"], s)
-                if (a, b) in done:
-                    continue
+            for s, e, word in triggers:
                 if find(view, lex["meeting.not_meeting_context"], max(0, s - 25), e + 12):
                     continue
-                after = word_after(view, e, 2)
-                if word not in ("बैठक", "बैठकों") and any(after.startswith(t) for t in _TIME_REF if t != "के दौरान"):
+                # "शिखर सम्मेलन से पहले": the trigger only marks time, relative to another event
+                if find(view, lex["meeting.reference_only"], e, min(len(view.text), e + 14)):
                     continue
-                if is_negated(doc, view, a, b):
+                a, b = self._segment(doc, view, s, e, triggers)
+                if is_negated(doc, view, a, b) or (a, b) in done:
                     continue
                 parts = self._participants(doc, view, a, b)
+                if len(parts) < 2 and find(view, lex["both_leaders"]):
+                    parts = self._both_leaders(doc, view, previous)
                 if len(parts) < 2:
                     continue
                 done.add((a, b))
+                previous.append(parts)
                 events.append(self._event(doc, view, a, b, parts))
         return events
 
+    def _segment(self, doc: Doc, view: SentenceView, s: int, e: int, triggers: list) -> tuple[int, int]:
+        """The stretch of the sentence that describes this trigger's meeting.
+
+        The clause (cut at कि, जब, जिसमें, लेकिन …; commas are too weak: lists of names have them). When
+        the clause holds another trigger, "X के साथ वार्ता के बाद Y ने Z से भेंट की" is cut after "के बाद":
+        the first meeting gets the adjunct and the main subject, the second the rest.
+        """
+        a, b = clause_at(view, doc.lex["strong_clause_breaks"], s)
+        others = [t for t in triggers if a <= t[0] < b and t[0] != s]
+        if not others:
+            return a, b
+        cuts = [ce for _, ce, _ in find(view, doc.lex["meeting.reference_after"], a, b)]
+        cuts = [c for c in cuts if any(0 <= c - te <= 14 for _, te, _ in triggers)]
+        points = [a] + sorted(cuts) + [b]
+        for x, y in zip(points, points[1:]):
+            if x <= s < y:
+                if y != b and y in cuts:
+                    # the reference adjunct: its meeting's other party is the main clause's subject
+                    subj = [m for m in view.mentions if y <= m.start < b and m.kind == "person"
+                            and word_after(view, m.end, 1) == "ने"]
+                    return (x, subj[0].end) if subj else (x, y)
+                return x, y
+        return a, b
+
     def _participants(self, doc: Doc, view: SentenceView, a: int, b: int) -> list[Mention]:
+        lex = doc.lex
         mentions = [m for m in view.mentions if a <= m.start and m.end <= b and not in_parens(view, m.start)]
         people = []
-        for i, m in enumerate(mentions):
+        for m in mentions:
             if m.kind != "person":
                 continue
+            after = word_after(view, m.end, 5).split()
             # "पुतिन ने किम को … बैठक के बारे में बताया": the one told (dative) is not a participant
-            if word_after(view, m.end, 1) == "को":
+            if after[:1] == ["को"]:
                 continue
-            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-            # "पुतिन के प्रमुख सहयोगी शोइगु": a possessor is not a participant
-            if nxt and nxt.kind == "person" and word_after(view, m.end, 1) in ("के", "की", "का") \
-                    and len(view.text[m.end:nxt.start].split()) <= 5:
-                continue
+            # "पुतिन के सहयोगी शोइगु", "मोदी की शुभकामनाएं": a possessor is not a participant, unless the
+            # genitive leads to the meeting itself ("किम की मुलाकात", "इशिबा की तोक्यो में शिखर वार्ता")
+            if after[:1] and after[0] in ("के", "की", "का"):
+                rest = " ".join(after[1:5])
+                if not (after[1:2] and after[1] in ("साथ", "बीच")) and not lex["meeting.nouns"].search(rest):
+                    continue
             people.append(m)
-        chosen = people
-        if len(_unique(chosen)) < 2:
-            others = [m for m in mentions if m.kind in ("country", "organization") and m.via == "name"
-                      and word_after(view, m.end, 1) not in ("में",)]
-            if len(_unique(people)) == 0 and len(_unique(others)) >= 2 and "बीच" in view.folded.text:
-                chosen = others
-            elif len(_unique(people)) == 1:
-                chosen = people
-        return _unique(chosen)
+        chosen = _unique(people)
+        if len(chosen) < 2 and not chosen:
+            chosen = self._country_pair(view, mentions)
+        return chosen
+
+    @staticmethod
+    def _country_pair(view: SentenceView, mentions: list[Mention]) -> list[Mention]:
+        """"भारत और चीन के बीच वार्ता": two states as the parties, only in that explicit form."""
+        states = [m for m in mentions if m.kind in ("country", "organization") and m.via == "name"]
+        for x, y in zip(states, states[1:]):
+            if view.text[x.end:y.start].strip() == "और" and word_after(view, y.end, 2) == "के बीच":
+                return [x, y]
+        return []
+
+    @staticmethod
+    def _both_leaders(doc: Doc, view: SentenceView, previous: list[list[Mention]]) -> list[Mention]:
+        """"दोनों नेता": the pair the article is about, i.e. the earlier meeting whose participants it
+        mentions most, else its two most mentioned people."""
+        counts: dict[str, int] = {}
+        by_iri: dict[str, Mention] = {}
+        for v in doc.sentences:
+            for m in v.mentions:
+                if m.kind == "person":
+                    counts[m.iri] = counts.get(m.iri, 0) + 1
+                    by_iri.setdefault(m.iri, m)
+        if previous:
+            return max(previous, key=lambda ps: sum(counts.get(p.iri, 0) for p in ps))
+        top = sorted(counts, key=lambda i: (-counts[i], i))[:2]
+        return [by_iri[i] for i in top] if len(top) == 2 else []
 
     def _event(self, doc: Doc, view: SentenceView, a: int, b: int, parts: list[Mention]) -> Event:
         lex = doc.lex
@@ -85,13 +133,18 @@ class MeetingExtractor:
             date = explicit_date(doc, view, 0, len(view.text), "future" if planned else "past")
         places = []
         for m in view.mentions:
-            if m.kind in ("place", "country") and word_after(view, m.end, 1) in ("में", "पहुंचे", "पहुंची", "के") \
-                    and not in_parens(view, m.start) and m.iri not in {p.iri for p in parts}:
-                if word_after(view, m.end, 1) == "के" and not _next_is_place(view, m):
-                    continue
-                if m.via == "demonym":
+            if not (a <= m.start < b) or in_parens(view, m.start) or m.via == "demonym":
+                continue
+            nxt = word_after(view, m.end, 1)
+            if m.kind in ("place", "country") and nxt in ("में", "पहुंचे", "पहुंची", "के") \
+                    and m.iri not in {p.iri for p in parts}:
+                if nxt == "के" and not _next_is_place(view, m):
                     continue
                 places.append(m.iri)
+            elif m.kind == "organization" and nxt == "में" and word_after(view, m.end, 2) == "में":
+                places.append(m.iri)  # a venue: "क्रेमलिन में", "व्हाइट हाउस में"
+        if doc.dateline_place and find(view, lex["here"], a, b):
+            places.append(doc.dateline_place)  # "यहां" is the dateline's city
         phone = bool(find(view, lex["meeting.phone"], a, b))
         video = bool(find(view, lex["meeting.video"], a, b))
         new = [p for p in parts if p.via == "title"]

@@ -190,9 +190,10 @@ class StatementExtractor:
                 end = cut if cut > start else end
             body = _strip_trailing_attribution(doc, view, text[start:end])
             return _clean(body), "indirect"
-        # "X ने … की बात कही", "… का वादा किया": the words between subject and verb
+        # "X ने … की बात कही": the words between subject and verb (only for verbs of saying proper;
+        # "… की घोषणा की" announces an act, which is not a statement of what was said)
         ne = text.rfind(" ने ", 0, vs)
-        if ne >= 0 and vs - ne > 12:
+        if ne >= 0 and vs - ne > 12 and find(view, doc.lex["statement.np_verbs"], vs, ve):
             body = text[ne + 4:vs]
             body = re.sub(r"\s*(की|का|के)\s*(बात|आश्वासन)?\s*$", "", body)
             body = re.sub(r"^(इस बात पर|इस पर)\s*", "", body)

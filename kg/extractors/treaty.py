@@ -46,7 +46,10 @@ class TreatyExtractor:
             ev.status = "planned" if tense == "future" and not find(view, lex["treaty.sign"]) else "occurred"
             self._lifecycle(doc, view, ev)
             places = [m.iri for m in view.mentions
-                      if m.kind in ("place",) and word_after(view, m.end, 1) == "में" and not in_parens(view, m.start)]
+                      if m.kind in ("place", "organization") and m.via == "name"
+                      and word_after(view, m.end, 1) == "में" and not in_parens(view, m.start)]
+            if doc.dateline_place and find(view, lex["here"]):
+                places.append(doc.dateline_place)
             if places and find(view, lex["treaty.sign"]):
                 ev.roles["place"] = sorted(set(places))
             events.append(ev)
