@@ -1,28 +1,34 @@
-"""``kg build``: articles in, store updated; idempotent and incremental.
+"""``kg build``: articles in, store updated; idempotent, incremental and crash-safe.
 
-1. Read every file first (bad files are reported and skipped; ``strict`` aborts before any write).
-2. Extract the articles whose content changed (content hash); reuse the cached extraction of the rest.
-3. Resolve identities over every article in the store (the result depends only on the set of articles).
-4. Rebuild each article's graph and write only those whose fingerprint changed, one transaction each.
+1. Find the files; read each one's bytes and hash them. Articles whose content (and publication date
+   option) did not change reuse their cached extraction; the others are parsed and extracted, in worker
+   processes when there are several (``workers``, default the core count).
+2. Resolve identities over every article in the store (the result depends only on the set of articles).
+3. Compute each article's graph signature (its content and the descriptions of the events it reports);
+   only graphs whose signature changed are rebuilt and written, through :meth:`GraphStore.apply`.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from .article import DEFAULT_MAX_BYTES, Article, find_articles, read_article
+from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_articles, parse_article
 from .errors import ArticleError, GhatnaError
 from .gazetteer import load_gazetteer
-from .identity import ArticleEvents, resolve
+from .identity import ArticleEvents, Cluster, resolve
 from .pipeline import EXTRACTION_VERSION, events_of, extract, extraction_record
 from .rdf import ArticleMeta, article_quads, nquads_hash
 from .store import GraphStore, open_store
 
-__all__ = ["BuildReport", "build", "remove"]
+__all__ = ["BuildReport", "build", "remove", "default_workers"]
 
 
 @dataclass
@@ -36,6 +42,11 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     articles_in_store: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 def _meta(record: dict) -> ArticleMeta:
@@ -43,32 +54,59 @@ def _meta(record: dict) -> ArticleMeta:
     return ArticleMeta(a["ident"], a["text"], a["content_hash"], a["published"], a["headline"])
 
 
+def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dict | None, str | None]:
+    """Worker: parse and extract one article; errors come back as a reason, never raise."""
+    ident, raw, published, path, max_bytes = job
+    try:
+        article = parse_article(ident, raw, published=dt.date.fromisoformat(published) if published else None,
+                                path=path, max_bytes=max_bytes)
+        return path, extraction_record(article, extract(article, load_gazetteer())), None
+    except ArticleError as e:
+        return path, None, str(e).split(": ", 1)[-1]
+
+
+def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, report: BuildReport,
+               cached: dict[str, dict]) -> Iterator[tuple[str, bytes, str | None, str, int]]:
+    """Jobs for the files whose content changed; counts unchanged ones and reports unreadable ones."""
+    seen: dict[str, str] = {}
+    pub = published.isoformat() if published else None
+    for f in files:
+        ident = f.stem
+        if ident in seen:
+            report.skipped.append((str(f), f"same article name as {seen[ident]}"))
+            continue
+        try:
+            if f.stat().st_size > max_bytes:
+                raise ArticleError(f"{f.stat().st_size:,} bytes is over the limit of {max_bytes:,} bytes "
+                                   "per article (raise it with --max-bytes)")
+            raw = f.read_bytes()
+        except (OSError, ArticleError) as e:
+            reason = str(e) if isinstance(e, ArticleError) else (e.strerror or str(e))
+            report.skipped.append((str(f), f"cannot read ({reason})" if isinstance(e, OSError) else reason))
+            continue
+        seen[ident] = str(f)
+        rec = cached.get(ident)
+        digest = hashlib.sha256(raw).hexdigest()
+        if rec and rec["article"]["content_hash"] == digest and rec.get("published_option") == pub:
+            report.unchanged += 1
+            report.read += 1
+            continue
+        yield ident, raw, pub, str(f), max_bytes
+
+
 def build(paths: list[str | Path], store_path: str | Path | None = None, *, published: dt.date | None = None,
           strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, max_files: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> BuildReport:
+          workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build (or update) the store from the articles under ``paths``."""
     t0 = time.perf_counter()
     report = BuildReport()
     files = find_articles(paths)
     if max_files is not None and len(files) > max_files:
-        raise ArticleError(f"{len(files):,} articles is over the limit of {max_files:,} per build (raise it with --max-files)")
-    articles: list[Article] = []
-    seen: dict[str, str] = {}
-    for f in files:
-        try:
-            a = read_article(f, published=published, max_bytes=max_bytes)
-        except ArticleError as e:
-            report.skipped.append((str(f), str(e).split(": ", 1)[-1]))
-            continue
-        if a.ident in seen:
-            report.skipped.append((str(f), f"same article name as {seen[a.ident]}"))
-            continue
-        seen[a.ident] = str(f)
-        articles.append(a)
-    report.read = len(articles)
-    if strict and report.skipped:
-        path, reason = report.skipped[0]
-        raise ArticleError(f"{path}: {reason} (--strict: nothing was written)")
+        raise ArticleError(f"{len(files):,} articles is over the limit of {max_files:,} per build "
+                           "(raise it with --max-files)")
+    workers = workers or default_workers()
+    if strict:
+        _check_readable(files, published, max_bytes)  # before the store is touched
     gaz = load_gazetteer()
     gs = open_store(store_path)
     try:
@@ -76,24 +114,64 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
         stored = gs.articles()
         records = {ident: rec["extraction"] for ident, rec in stored.items()
                    if rec["extraction"].get("version") == EXTRACTION_VERSION}
-        for i, a in enumerate(articles):
-            cached = records.get(a.ident)
-            if cached and cached["article"]["content_hash"] == a.content_hash \
-                    and cached["article"]["published"] == (a.published.isoformat() if a.published else None):
-                report.unchanged += 1
-            else:
-                records[a.ident] = extraction_record(a, extract(a, gaz))
-                report.extracted += 1
-            if progress:
-                progress(i + 1, len(articles))
+        new: dict[str, dict] = {}
+        done = 0
+        jobs = _read_jobs(files, published, max_bytes, report, records)
+        if workers > 1 and len(files) >= 8:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = pool.map(_extract_job, jobs, chunksize=16)
+                for path, record, error in results:
+                    done = _collect(path, record, error, new, report, published, progress, done, len(files))
+        else:
+            for job in jobs:
+                path, record, error = _extract_job(job)
+                done = _collect(path, record, error, new, report, published, progress, done, len(files))
+        report.timings["extract"] = time.perf_counter() - t0
+        if strict and report.skipped:
+            path, reason = report.skipped[0]
+            raise ArticleError(f"{path}: {reason} (--strict: nothing was written)")
+        records.update(new)
         for ident in stored:
-            if ident not in records:  # cached by an older extractor version: extract again from its text
+            if ident not in records:  # cached by another extractor version: extract again from its text
                 records[ident] = _reextract(stored[ident]["extraction"], gaz)
-        _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report)
-    finally:
+        _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report, [])
         gs.flush()
+        gs.publish_view()
+    finally:
+        gs.close()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int) -> None:
+    """--strict: every file must read and parse, or nothing is written."""
+    seen: dict[str, Path] = {}
+    for f in files:
+        if f.stem in seen:
+            raise ArticleError(f"{f}: same article name as {seen[f.stem]} (--strict: nothing was written)")
+        seen[f.stem] = f
+        try:
+            raw = f.read_bytes()
+        except OSError as e:
+            raise ArticleError(f"{f}: cannot read ({e.strerror or e}) (--strict: nothing was written)") from e
+        try:
+            parse_article(f.stem, raw, published=published, path=str(f), max_bytes=max_bytes)
+        except ArticleError as e:
+            raise ArticleError(f"{e} (--strict: nothing was written)") from e
+
+
+def _collect(path, record, error, new, report, published, progress, done, total) -> int:
+    if error is not None:
+        report.skipped.append((path, error))
+    else:
+        record["published_option"] = published.isoformat() if published else None
+        new[record["article"]["ident"]] = record
+        report.extracted += 1
+        report.read += 1
+    done += 1
+    if progress:
+        progress(done, total)
+    return done
 
 
 def _reextract(record: dict, gaz) -> dict:
@@ -101,27 +179,49 @@ def _reextract(record: dict, gaz) -> dict:
     art = Article(ident=a["ident"], text=a["text"], content_hash=a["content_hash"],
                   published=dt.date.fromisoformat(a["published"]) if a["published"] else None,
                   published_from=a.get("published_from"), headline=a["headline"], path=a.get("path", ""))
-    from .article import _skipped_spans
     art.skipped = _skipped_spans(art.text)
-    return extraction_record(art, extract(art, gaz))
+    out = extraction_record(art, extract(art, gaz))
+    out["published_option"] = record.get("published_option")
+    return out
+
+
+def _signature(record: dict, clusters: list[Cluster]) -> str:
+    """What an article's graph is made from: its record and the clusters it takes part in."""
+    h = hashlib.sha256()
+    h.update(record["article"]["content_hash"].encode())
+    h.update((record["article"]["published"] or "").encode())
+    h.update(record["version"].encode())
+    for c in sorted(clusters, key=lambda c: c.iri):
+        h.update(c.iri.encode())
+        h.update(json.dumps(c.description.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+        h.update((c.during or "").encode())
+        h.update(json.dumps([m.to_dict() for m in c.members if m.article == record["article"]["ident"]],
+                            sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
 
 
 def _write_all(gs: GraphStore, records: dict[str, dict], old_hashes: dict[str, str | None], gaz,
-               report: BuildReport) -> None:
+               report: BuildReport, removals: list[str]) -> None:
+    t = time.perf_counter()
     inputs = [ArticleEvents(ident, rec["article"]["published"], events_of(rec)) for ident, rec in records.items()]
     clusters = resolve(inputs, gaz)
-    by_article: dict[str, list] = {}
+    report.timings["resolve"] = time.perf_counter() - t
+    by_article: dict[str, list[Cluster]] = {}
     for c in clusters:
         for src in c.sources:
             by_article.setdefault(src, []).append(c)
         report.events[c.type] += 1
+    writes = []
     for ident in sorted(records):
+        sig = _signature(records[ident], by_article.get(ident, []))
+        if old_hashes.get(ident) == sig:
+            continue
         quads = article_quads(_meta(records[ident]), by_article.get(ident, []), gaz)
         report.triples += len(quads)
-        digest = nquads_hash(quads)
-        if old_hashes.get(ident) != digest:
-            gs.write_article(ident, quads, records[ident], digest)
-            report.written += 1
+        writes.append((ident, quads, records[ident], sig))
+    t = time.perf_counter()
+    report.written = gs.apply(writes, removals)
+    report.timings["write"] = time.perf_counter() - t
     report.articles_in_store = len(records)
 
 
@@ -132,15 +232,16 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
     gs = open_store(store_path, create=False)
     try:
         stored = gs.articles()
-        missing = [i for i in idents if Path(i).stem not in stored]
+        names = [Path(i).stem if i.endswith(".txt") else i for i in idents]
+        missing = [i for i in names if i not in stored]
         if missing:
             raise GhatnaError(f"{missing[0]}: no such article in {gs.path}")
-        gone = {Path(i).stem for i in idents}
-        for ident in sorted(gone):
-            gs.remove_article(ident)
+        gone = set(names)
         records = {i: r["extraction"] for i, r in stored.items() if i not in gone}
         records = {i: (r if r.get("version") == EXTRACTION_VERSION else _reextract(r, gaz)) for i, r in records.items()}
-        _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report)
-    finally:
+        _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report, sorted(gone))
         gs.flush()
+        gs.publish_view()
+    finally:
+        gs.close()
     return report

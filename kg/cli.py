@@ -60,9 +60,11 @@ def main() -> None:
 @click.option("--max-bytes", type=click.IntRange(min=1), default=5 * 1024 * 1024, show_default=True,
               help="Largest article file accepted.")
 @click.option("--max-files", type=click.IntRange(min=1), default=None, help="Most articles accepted in one build.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Extraction processes (default: the number of cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_errors
-def build(paths, store, published, strict, max_bytes, max_files, quiet):
+def build(paths, store, published, strict, max_bytes, max_files, workers, quiet):
     """Build or update the graph from .txt articles (files or folders; default ./seeds).
 
     Unchanged articles are skipped; an edited article's graph is replaced; running twice changes
@@ -88,7 +90,7 @@ def build(paths, store, published, strict, max_bytes, max_files, quiet):
     try:
         report = run_build(list(paths) or ["seeds"], store,
                            published=published.date() if published else None, strict=strict,
-                           max_bytes=max_bytes, max_files=max_files, progress=progress)
+                           max_bytes=max_bytes, max_files=max_files, workers=workers, progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -133,8 +135,10 @@ def remove(articles, store):
               show_default=True)
 @click.option("--full", is_flag=True, help="Show long values (quotes, sentences) whole in tables.")
 @click.option("--update", is_flag=True, help="Allow a SPARQL Update in a user .rq file (writes the store).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=60, show_default=True,
+              help="Seconds before a long query is stopped.")
 @_errors
-def query(name_or_file, store, params, fmt, full, update):
+def query(name_or_file, store, params, fmt, full, update, timeout):
     """Run a stored query by name (see `kg queries`) or a .rq file.
 
     \b
@@ -147,7 +151,8 @@ def query(name_or_file, store, params, fmt, full, update):
 
     q = load_query(name_or_file)
     gs = open_store(store, read_only=not update, create=False)
-    result = run_query(gs.store, q, list(params), update=update)
+    result = _with_timeout(lambda: run_query(gs.store, q, list(params), update=update), timeout,
+                           f"query {q.name!r} stopped after {timeout:g} s (raise --timeout to let it run longer)")
     if result.kind == "update":
         click.echo("update applied")
         return
@@ -169,6 +174,29 @@ def query(name_or_file, store, params, fmt, full, update):
     else:
         click.echo(format_table(result.variables, rows, None if full else 40))
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _with_timeout(fn, seconds: float, message: str):
+    """Run ``fn`` in a worker thread; past ``seconds`` give up with ``message`` (the process then exits,
+    which ends the abandoned query)."""
+    import threading
+
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = e
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        raise GhatnaError(message)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def _width(s: str) -> int:
@@ -357,6 +385,27 @@ def evaluate(gold, entities, store, fmt):
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(report))
+
+
+@main.command()
+@click.argument("target", type=click.Path(file_okay=False))
+@_store_option
+@_errors
+def backup(target, store):
+    """Make a consistent copy of the store in TARGET (a new folder), safe while it is in use.
+
+    \b
+    Example:
+      kg backup backups/kg-2025-09-03
+    """
+    from .store import open_store, writer_active
+
+    if writer_active(store):
+        raise GhatnaError(f"{store}: a kg build is writing; back up its read view instead: "
+                          f"kg backup {target} --store {store}.view")
+    gs = open_store(store, create=False)
+    gs.backup(target)
+    click.echo(f"backed up {store} to {target}")
 
 
 @main.command()

@@ -7,9 +7,11 @@ extraction and the graph's fingerprint, and for the store the format version.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -117,6 +119,57 @@ class GraphStore:
                 result[data["article"]["ident"]] = {**rec, "extraction": data}
         return result
 
+    def apply(self, writes: list[tuple[str, list[Quad], dict, str]], removals: list[str],
+              batch_quads: int = 200_000) -> int:
+        """Replace and remove article graphs so that a crash at any point leaves a consistent store.
+
+        First every graph that will change or go is dropped, with its bookkeeping, in one transaction.
+        Graphs that stay unchanged already describe each event exactly as the new graphs will, so from
+        then on the store is always a consistent subset of the new state. Then the new graphs are added
+        in batches, each one transaction (``Store.extend``), an article's graph together with its
+        bookkeeping record, which is what marks it complete. A later ``kg build`` fills in whatever a
+        crash left out. Returns the number of graphs written.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        gone = sorted({ident for ident, *_ in writes} | set(removals))
+        for i in range(0, len(gone), 500):
+            chunk = gone[i:i + 500]
+            ops = [f"DROP SILENT GRAPH {_term(article_iri(ident))}" for ident in chunk]
+            values = " ".join(_term(_record(ident)) for ident in chunk)
+            ops.append(f"DELETE {{ GRAPH {_term(GRAPH_BUILD)} {{ ?r ?p ?o }} }} WHERE {{ VALUES ?r {{ {values} }} "
+                       f"GRAPH {_term(GRAPH_BUILD)} {{ ?r ?p ?o }} }}")
+            self.store.update(" ;\n".join(ops))
+        batch: list[Quad] = []
+        for ident, quads, extraction, graph_hash in writes:
+            batch.extend(quads)
+            batch.extend(self._record_quads(ident, extraction, graph_hash))
+            if len(batch) >= batch_quads:
+                self.store.extend(batch)
+                batch = []
+        if batch:
+            self.store.extend(batch)
+        return len(writes)
+
+    @staticmethod
+    def _record_quads(ident: str, extraction: dict, graph_hash: str) -> list[Quad]:
+        rec = _record(ident)
+        return [
+            Quad(rec, P_CONTENT_HASH, Literal(extraction["article"]["content_hash"]), GRAPH_BUILD),
+            Quad(rec, P_GRAPH_HASH, Literal(graph_hash), GRAPH_BUILD),
+            Quad(rec, P_EXTRACTION, Literal(json.dumps(extraction, ensure_ascii=False, sort_keys=True)), GRAPH_BUILD),
+        ]
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the store in ``target`` (a new folder), safe while the store is in use."""
+        t = Path(target)
+        if t.exists():
+            raise StoreError(f"{t}: already exists; give a new folder for the backup")
+        try:
+            self.store.backup(str(t))
+        except OSError as e:
+            raise StoreError(f"{t}: backup failed ({e})") from e
+
     def write_article(self, ident: str, quads: list[Quad], extraction: dict, graph_hash: str) -> None:
         """Replace one article's graph and its bookkeeping in one transaction."""
         rec = _record(ident)
@@ -156,8 +209,32 @@ class GraphStore:
         return sorted(out, key=str)
 
     def flush(self) -> None:
-        if not self.read_only:
+        if not self.read_only and self.store is not None:
             self.store.flush()
+
+    def close(self) -> None:
+        """Release the database (pyoxigraph closes it when the last reference goes)."""
+        self.store = None  # type: ignore[assignment]
+
+    def publish_view(self) -> None:
+        """Refresh the read view beside the store: a checkpoint (hard links, cheap) that readers use
+        while a writer holds the store, since reading a RocksDB database another process writes is
+        undefined behaviour."""
+        if self.read_only or self.path is None:
+            return
+        view = Path(view_path(self.path))
+        tmp = view.with_name(view.name + f".tmp{os.getpid()}")
+        old = view.with_name(view.name + f".old{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            self.store.backup(str(tmp))
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        if view.exists():
+            view.rename(old)
+        tmp.rename(view)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -178,6 +255,29 @@ def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
 
 
+def view_path(path: str | Path) -> str:
+    """Where the read view of the store at ``path`` lives (a sibling folder)."""
+    p = Path(path)
+    return str(p.with_name(p.name + ".view"))
+
+
+def writer_active(path: str | Path) -> bool:
+    """True when another process holds the store's write lock (RocksDB's LOCK file)."""
+    lock = Path(path) / "LOCK"
+    if not lock.exists():
+        return False
+    try:
+        with open(lock, "r+b") as fh:
+            try:
+                fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
+
+
 def open_store(path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> GraphStore:
     """Open (or create) the store at ``path`` (default ``$KG_STORE`` or ``./kg.oxigraph``).
 
@@ -190,6 +290,12 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
             raise StoreError(f"{p}: no store here; build one first with: kg build --store {p}")
     if Path(p).exists() and not Path(p).is_dir():
         raise StoreError(f"{p}: exists and is not a store folder")
+    if read_only and writer_active(p):
+        view = view_path(p)
+        if not Path(view).is_dir():
+            raise StoreLockedError(f"{p}: a kg build is writing this store and no read view exists yet; "
+                                   "try again when it ends")
+        p = view  # the last completed state, published by the writer
     try:
         store = ox.Store.read_only(p) if read_only else ox.Store(p)
     except OSError as e:

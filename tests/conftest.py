@@ -30,4 +30,7 @@ def seed_store(tmp_path_factory) -> Path:
 def writable_seed_store(seed_store, tmp_path) -> Path:
     dst = tmp_path / "kg.oxigraph"
     shutil.copytree(seed_store, dst)
+    view = seed_store.with_name(seed_store.name + ".view")
+    if view.is_dir():
+        shutil.copytree(view, dst.with_name(dst.name + ".view"))
     return dst

@@ -195,3 +195,16 @@ def test_readme_documents_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in COMMANDS:
         assert re.search(rf"`kg {name}\b", readme), f"README does not document kg {name}"
+
+
+def test_backup_is_a_working_copy(writable_seed_store, tmp_path):
+    target = tmp_path / "backup"
+    run("backup", target, "--store", writable_seed_store)
+    assert snapshot(target) == snapshot(writable_seed_store)
+    one_line_error(run("backup", target, "--store", writable_seed_store, ok=False), r"already exists")
+
+
+def test_query_timeout_stops_a_long_query(seed_store, tmp_path):
+    rq = tmp_path / "slow.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    one_line_error(run("query", rq, "--store", seed_store, "--timeout", "0.2", ok=False), r"stopped after 0.2 s")
