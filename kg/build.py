@@ -63,6 +63,8 @@ def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dic
         return path, extraction_record(article, extract(article, load_gazetteer())), None
     except ArticleError as e:
         return path, None, str(e).split(": ", 1)[-1]
+    except Exception as e:  # noqa: BLE001 - a bug in one extractor must not lose the whole build
+        return path, None, f"internal error while extracting ({type(e).__name__}: {e}); please report it"
 
 
 def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, report: BuildReport,

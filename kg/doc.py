@@ -105,6 +105,33 @@ class Doc:
     gazetteer: Gazetteer
     lex: Lexicon = field(default_factory=lexicon)
     dateline_place: str | None = None   # "तियानजिन, 31 अगस्त (भाषा)", "सियोल:": where "यहां" is
+    story_date: str | None = None       # the day the lead sentence gives its event, if it gives one
+
+    def default_date(self) -> str | None:
+        """Date for an event reported as news without one: the lead's day, else the month published."""
+        if self.story_date:
+            return self.story_date
+        return self.article.published.isoformat()[:7] if self.article.published else None
+
+
+def _story_date(views: list[SentenceView], published) -> str | None:
+    """The lead sentence (first full sentence of the body) dates the story's main event when it names a
+    day before any reported clause: "जर्मनी ने गुरुवार को … सक्रिय कर दिया", "ट्रंप ने बुधवार को कहा कि"."""
+    if published is None:
+        return None
+    from .timex import detect_tense, find_times
+    for view in views[:8]:
+        text = view.text
+        if len(text.split()) < 10 or text.rstrip()[-1:] not in "।.|":
+            continue  # headlines, datelines, captions
+        head = text.split(" कि ", 1)[0]
+        if detect_tense(head) == "future":
+            return None
+        for t in find_times(head, published, "past"):
+            if t.value is not None and t.value.precision == "day":
+                return t.value.value
+        return None
+    return None
 
 
 def _dateline_place(views: list[SentenceView]) -> str | None:
@@ -127,4 +154,42 @@ def make_doc(article: Article, gazetteer: Gazetteer | None = None) -> Doc:
             continue
         f = fold(s.text)
         views.append(SentenceView(len(views), s, f, gaz.find(s.text, article.published, f)))
-    return Doc(article, views, gaz, dateline_place=_dateline_place(views))
+    _add_short_names(views, gaz)
+    return Doc(article, views, gaz, dateline_place=_dateline_place(views),
+               story_date=_story_date(views, article.published))
+
+
+def _add_short_names(views: list[SentenceView], gaz: Gazetteer) -> None:
+    """Within one article, a person named in full ("राष्ट्रपति ली जे-म्योंग", "मोहम्मद मुइज्जू") is later
+    called by one of those names alone ("ली ने कहा", "मुइज्जू ने"). Too ambiguous for the gazetteer, such
+    a short name is unambiguous inside the article that introduced the full one."""
+    stop = gaz.name_stop_words
+    owners: dict[str, set[str]] = {}
+    samples: dict[str, Mention] = {}
+    for v in views:
+        for m in v.mentions:
+            if m.kind != "person":
+                continue
+            words = fold(m.text).text.split()
+            if len(words) < 2:
+                continue
+            for w in (words[0], words[-1]):
+                if len(w) >= 2 and w not in stop and not gaz.is_name(w):
+                    owners.setdefault(w, set()).add(m.iri)
+                    samples.setdefault(m.iri, m)
+    aliases = {w: next(iter(iris)) for w, iris in owners.items() if len(iris) == 1}
+    if not aliases:
+        return
+    pattern = re.compile(rf"(?<![{_LETTER}])(?:{'|'.join(re.escape(w) for w in sorted(aliases, key=len, reverse=True))})"
+                         rf"(?![{_LETTER}])")
+    for v in views:
+        extra = []
+        for m in pattern.finditer(v.folded.text):
+            s, e = v.orig(m.start(), m.end())
+            if any(x.start < e and s < x.end for x in v.mentions):
+                continue
+            iri = aliases[m.group(0)]
+            src = samples[iri]
+            extra.append(Mention(s, e, v.text[s:e], iri, "person", "alias", label=src.label))
+        if extra:
+            v.mentions = sorted(v.mentions + extra, key=lambda m: (m.start, -m.end))

@@ -50,6 +50,7 @@ class Event:
     status: str = "occurred"                    # occurred | planned
     date: str | None = None                     # ISO value at its precision
     date_explicit: bool = False                 # the date came from a time expression, not a default
+    default_date: str | None = None             # when the text gives none: the lead's date or the month reported
     in_force: str | None = None
     ratified: str | None = None
     quotes: list[str] = field(default_factory=list)

@@ -117,6 +117,15 @@ class Gazetteer:
         ) if titles_sorted else None
         self._stop = {fold(w).text for w in titles.get("name_stop_words", [])}
 
+    @property
+    def name_stop_words(self) -> set[str]:
+        """Folded words that are never (part of) a name on their own: titles, postpositions, common nouns."""
+        return self._stop | {fold(t).text for t in self._titles.get("person_titles", []) if " " not in t}
+
+    def is_name(self, folded: str) -> bool:
+        """True when ``folded`` is a known name, demonym or phrase of some entity."""
+        return folded in self._lookup
+
     def _add(self, name: str, target: tuple[str, object]) -> None:
         key = fold(name.strip()).text
         if len(key) < 2:

@@ -401,11 +401,10 @@ def _make_cluster(type_: str, members: list[Event], published: dict[str, str | N
     desc.date_explicit = desc.date is not None
     if desc.date is None and meeting is not None:
         desc.date = meeting.description.date
-    if desc.date is None and desc.status == "occurred" and not all(m.earlier for m in members) \
-            and type_ in ("Meeting", "Statement"):
-        pubs = sorted(p for m in members if not m.earlier and (p := published.get(m.article)))
-        if pubs:
-            desc.date = pubs[0][:7]  # reported as news without a date: the month it was reported
+    if desc.date is None and desc.status == "occurred":
+        defaults = sorted(d for m in members if (d := m.default_date))
+        if defaults:
+            desc.date = defaults[0]  # reported as news without a date (see kg.pipeline.resolve_times)
     iri = _iri(type_, _key(members[0]))
     return Cluster(iri=iri, type=type_, members=members, description=desc,
                    sources=sorted({m.article for m in members}))

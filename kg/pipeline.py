@@ -41,7 +41,19 @@ def extract(article: Article, gazetteer: Gazetteer | None = None, extractor_name
     events: list[Event] = []
     for extractor in get_extractors(extractor_names):
         events.extend(extractor(doc))
+    resolve_times(doc, events)
     return events
+
+
+def resolve_times(doc, events: list[Event]) -> None:
+    """Time resolution for what the sentences leave undated: an event reported as news (occurred, not
+    marked as earlier) is dated by the lead's day when the lead gives one, else by the month published.
+    Explicit dates always win; the identity stage prefers a meeting's date for what was said at it."""
+    default = doc.default_date()
+    for ev in events:
+        if ev.date_explicit or ev.status != "occurred" or ev.earlier or default is None:
+            continue
+        ev.default_date = default
 
 
 def extraction_record(article: Article, events: list[Event]) -> dict[str, Any]:

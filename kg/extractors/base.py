@@ -11,7 +11,7 @@ from ..gazetteer import Mention
 __all__ = [
     "Extractor", "register", "registry", "get_extractors", "span_of", "find", "clauses", "clause_at",
     "mentions_between", "word_after", "word_before", "in_parens", "is_negated", "is_earlier",
-    "explicit_date", "followed_by", "preceded_by",
+    "explicit_date", "followed_by", "preceded_by", "is_pluperfect",
 ]
 
 
@@ -131,6 +131,14 @@ def is_negated(doc: Doc, view: SentenceView, start: int, end: int) -> bool:
 
 def is_earlier(doc: Doc, view: SentenceView) -> bool:
     return bool(find(view, doc.lex["earlier"]))
+
+
+_PLUPERFECT = re.compile(r"\s(था|थे|थी|थीं)\s*[।.!?\"'’”]*\s*$")
+
+
+def is_pluperfect(view: SentenceView) -> bool:
+    """"… हस्ताक्षर किए थे।", "… कहा था।": the sentence reports something before the news."""
+    return bool(_PLUPERFECT.search(view.text))
 
 
 def explicit_date(doc: Doc, view: SentenceView, start: int, end: int, tense: str | None) -> str | None:

@@ -14,7 +14,8 @@ from ..doc import Doc, SentenceView
 from ..events import CountClaim, Event, Span
 from ..numbers import find_numbers
 from ..timex import detect_tense
-from .base import clause_at, explicit_date, find, in_parens, is_negated, register, span_of, word_after
+from .base import (clause_at, explicit_date, find, in_parens, is_earlier, is_negated, is_pluperfect, register,
+                   span_of, word_after)
 
 __all__ = ["DeploymentExtractor"]
 
@@ -77,6 +78,7 @@ class DeploymentExtractor:
                     extractor=self.name, roles=roles, status="planned" if planned else "occurred",
                     date=date, date_explicit=date is not None, counts=[claim] if claim else [],
                     personnel=_personnel(word), confidence=0.85 if claim else 0.7,
+                    earlier=is_earlier(doc, view) or is_pluperfect(view),
                 ))
         return events
 

@@ -12,7 +12,7 @@ from ..doc import Doc, SentenceView
 from ..events import Event
 from ..gazetteer import Mention
 from ..timex import detect_tense
-from .base import (clause_at, explicit_date, find, in_parens, is_earlier, is_negated, register, span_of,
+from .base import (clause_at, explicit_date, find, in_parens, is_earlier, is_negated, is_pluperfect, register, span_of,
                    word_after)
 
 __all__ = ["MeetingExtractor"]
@@ -153,7 +153,7 @@ class MeetingExtractor:
             roles={"participant": sorted({p.iri for p in parts}), "place": sorted(set(places))},
             subtype="PhoneCall" if phone else None, medium="phone" if phone else ("video" if video else None),
             status="planned" if planned else "occurred", date=date, date_explicit=date is not None,
-            earlier=is_earlier(doc, view), confidence=0.85 if len(parts) >= 2 and places else 0.75,
+            earlier=is_earlier(doc, view) or is_pluperfect(view), confidence=0.85 if len(parts) >= 2 and places else 0.75,
         )
         from ..events import NewEntity
         ev.new_entities = [NewEntity(p.iri, p.kind, p.label) for p in new]

@@ -15,7 +15,7 @@ import re
 from ..doc import Doc, SentenceView
 from ..events import Event, NewEntity
 from ..gazetteer import Mention
-from .base import explicit_date, find, in_parens, is_earlier, register, span_of, word_after, word_before
+from .base import explicit_date, find, in_parens, is_earlier, is_pluperfect, register, span_of, word_after, word_before
 
 __all__ = ["StatementExtractor"]
 
@@ -47,7 +47,8 @@ class StatementExtractor:
                 if ev is None:
                     ev = Event(type="Statement", article=doc.article.ident, evidence=[span_of(view)],
                                extractor=self.name, roles={"speaker": [speaker.iri]},
-                               confidence=0.85 if speaker.via == "name" else 0.7, earlier=is_earlier(doc, view))
+                               confidence=0.85 if speaker.via == "name" else 0.7,
+                               earlier=is_earlier(doc, view) or is_pluperfect(view))
                     by_speaker[speaker.iri] = ev
                     events.append(ev)
                     if anaphoric:

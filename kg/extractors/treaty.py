@@ -8,12 +8,13 @@ names fewer than two states is kept for the identity stage, which joins it to th
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..doc import Doc, SentenceView
 from ..events import Event
 from ..timex import detect_tense, find_times
-from .base import clause_at, find, in_parens, is_negated, register, span_of, word_after
+from .base import clause_at, find, in_parens, is_earlier, is_negated, is_pluperfect, register, span_of, word_after
 
 __all__ = ["TreatyExtractor"]
 
@@ -41,7 +42,8 @@ class TreatyExtractor:
             if len(parties) < 2 and find(view, lex["both_countries"]) and len(top) >= 2:
                 parties = sorted(set(parties) | set(top[:2]))[:max(2, len(parties))]
             ev = Event(type="Treaty", article=doc.article.ident, evidence=[span_of(view)], extractor=self.name,
-                       roles={"party": sorted(set(parties))}, confidence=0.85 if len(parties) >= 2 else 0.5)
+                       roles={"party": sorted(set(parties))}, confidence=0.85 if len(parties) >= 2 else 0.5,
+                       earlier=is_earlier(doc, view) or is_pluperfect(view))
             tense = detect_tense(view.text)
             ev.status = "planned" if tense == "future" and not find(view, lex["treaty.sign"]) else "occurred"
             self._lifecycle(doc, view, ev)
@@ -73,12 +75,18 @@ class TreatyExtractor:
         counts: Counter[str] = Counter()
         for view in doc.sentences:
             for m in view.mentions:
+                if m.via == "demonym":
+                    continue  # "अमेरिकी अधिकारियों": an adjective, not the country as a party
                 if m.kind == "country":
                     counts[m.iri] += 1
                 elif m.kind == "place":
                     c = doc.gazetteer.capital_of(m.iri)
                     if c:
                         counts[c] += 1
+                elif m.kind == "person":  # a leader stands for the country in a story about two states
+                    e = doc.gazetteer.get(m.iri)
+                    if e and e.country:
+                        counts[e.country] += 1
         return [iri for iri, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def _lifecycle(self, doc: Doc, view: SentenceView, ev: Event) -> None:
@@ -88,6 +96,7 @@ class TreatyExtractor:
             "force": [s for s, _, _ in find(view, lex["treaty.in_force"])],
             "ratify": [s for s, _, _ in find(view, lex["treaty.ratify"])],
         }
+        best: dict[str, tuple[int, str]] = {}
         for t in find_times(view.text, doc.article.published, "past"):
             if t.value is None:
                 continue
@@ -98,10 +107,17 @@ class TreatyExtractor:
                     if d <= 60 and (nearest is None or d < nearest[0]):
                         nearest = (d, kind)
             if nearest is None:
-                continue
-            if nearest[1] == "sign" and ev.date is None:
-                ev.date, ev.date_explicit = t.value.value, True
-            elif nearest[1] == "force" and ev.in_force is None:
-                ev.in_force = t.value.value
-            elif nearest[1] == "ratify" and ev.ratified is None:
-                ev.ratified = t.value.value
+                # "1961 की मैत्री संधि": a date modifying the treaty noun dates its signing
+                tail = view.text[t.end:t.end + 40]
+                if re.match(r"\s*(की|के|का)\s+(?:\S+\s+){0,3}?(संधि|समझौत|करार)", tail):
+                    nearest = (0, "sign")
+                else:
+                    continue
+            if nearest[1] not in best or nearest[0] < best[nearest[1]][0]:
+                best[nearest[1]] = (nearest[0], t.value.value)  # each cue takes its nearest time
+        if "sign" in best:
+            ev.date, ev.date_explicit = best["sign"][1], True
+        if "force" in best:
+            ev.in_force = best["force"][1]
+        if "ratify" in best:
+            ev.ratified = best["ratify"][1]
