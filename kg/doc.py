@@ -177,6 +177,19 @@ def _add_short_names(views: list[SentenceView], gaz: Gazetteer) -> None:
                 if len(w) >= 2 and w not in stop and not gaz.is_name(w):
                     owners.setdefault(w, set()).add(m.iri)
                     samples.setdefault(m.iri, m)
+    # "प्रधानमंत्री नरेंद्र मोदी …" then "प्रधानमंत्री … वार्ता करेंगे": a bare title is the one person the
+    # article introduced with it (when it introduced only one)
+    titles = sorted({fold(t).text for t in gaz.person_titles()}, key=len, reverse=True)
+    for v in views:
+        for m in v.mentions:
+            if m.kind != "person":
+                continue
+            before = v.folded.text[:v.fpos(m.start)].rstrip()
+            for t in titles:
+                if before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalpha()):
+                    owners.setdefault(t, set()).add(m.iri)
+                    samples.setdefault(m.iri, m)
+                    break
     aliases = {w: next(iter(iris)) for w, iris in owners.items() if len(iris) == 1}
     if not aliases:
         return
@@ -188,6 +201,8 @@ def _add_short_names(views: list[SentenceView], gaz: Gazetteer) -> None:
             s, e = v.orig(m.start(), m.end())
             if any(x.start < e and s < x.end for x in v.mentions):
                 continue
+            if m.group(0) in titles and any(x.start >= e and not v.text[e:x.start].strip() for x in v.mentions):
+                continue  # a title right before a name is that name's title
             iri = aliases[m.group(0)]
             src = samples[iri]
             extra.append(Mention(s, e, v.text[s:e], iri, "person", "alias", label=src.label))

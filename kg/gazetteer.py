@@ -122,6 +122,10 @@ class Gazetteer:
         """Folded words that are never (part of) a name on their own: titles, postpositions, common nouns."""
         return self._stop | {fold(t).text for t in self._titles.get("person_titles", []) if " " not in t}
 
+    def person_titles(self) -> list[str]:
+        """Titles Hindi news puts before names (``ontology/lang/titles.json``)."""
+        return list(self._titles.get("person_titles", []))
+
     def is_name(self, folded: str) -> bool:
         """True when ``folded`` is a known name, demonym or phrase of some entity."""
         return folded in self._lookup

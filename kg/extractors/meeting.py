@@ -42,6 +42,11 @@ class MeetingExtractor:
                 if is_negated(doc, view, a, b) or (a, b) in done:
                     continue
                 parts = self._participants(doc, view, a, b)
+                if len(parts) == 1 and find(view, lex["meeting.possessive_pronouns"], max(0, s - 25), s):
+                    # "ट्रंप के साथ उनकी पहली शिखर वार्ता": "their" is the sentence's subject
+                    subject = self._subject(doc, view)
+                    if subject and subject.iri != parts[0].iri:
+                        parts = parts + [subject]
                 if len(parts) < 2 and find(view, lex["both_leaders"]):
                     parts = self._both_leaders(doc, view, previous)
                 if len(parts) < 2:
@@ -108,9 +113,23 @@ class MeetingExtractor:
         return []
 
     @staticmethod
+    def _subject(doc: Doc, view: SentenceView) -> Mention | None:
+        """The sentence's subject: its first person mention that is not a genitive or dative, else the last
+        person subject (X ने) of the sentences before."""
+        for m in view.mentions:
+            if m.kind == "person" and word_after(view, m.end, 1) not in ("के", "की", "का", "को", "से"):
+                return m
+        for v in reversed(doc.sentences[:view.index]):
+            for m in reversed(v.mentions):
+                if m.kind == "person" and word_after(v, m.end, 1) == "ने":
+                    return m
+        return None
+
+    @staticmethod
     def _both_leaders(doc: Doc, view: SentenceView, previous: list[list[Mention]]) -> list[Mention]:
-        """"दोनों नेता": the pair the article is about, i.e. the earlier meeting whose participants it
-        mentions most, else its two most mentioned people."""
+        """"दोनों नेता": the people the sentence names, completed by the article's most mentioned other
+        person; with none named, the earlier meeting whose participants the article mentions most, else
+        its two most mentioned people."""
         counts: dict[str, int] = {}
         by_iri: dict[str, Mention] = {}
         for v in doc.sentences:
@@ -118,10 +137,21 @@ class MeetingExtractor:
                 if m.kind == "person":
                     counts[m.iri] = counts.get(m.iri, 0) + 1
                     by_iri.setdefault(m.iri, m)
+        ranked = sorted(counts, key=lambda i: (-counts[i], i))
+        named = _unique([m for m in view.mentions if m.kind == "person"])
+        if len(named) >= 2:
+            return named[:2]
+        if len(named) == 1:
+            # two leaders meet across countries: prefer the most mentioned person of another country
+            gaz = doc.gazetteer
+            home = (gaz.get(named[0].iri).country if gaz.get(named[0].iri) else None)
+            others = [i for i in ranked if i != named[0].iri]
+            foreign = [i for i in others if home is None or (gaz.get(i) is None or gaz.get(i).country != home)]
+            other = (foreign or others or [None])[0]
+            return named + [by_iri[other]] if other else []
         if previous:
             return max(previous, key=lambda ps: sum(counts.get(p.iri, 0) for p in ps))
-        top = sorted(counts, key=lambda i: (-counts[i], i))[:2]
-        return [by_iri[i] for i in top] if len(top) == 2 else []
+        return [by_iri[i] for i in ranked[:2]] if len(ranked) >= 2 else []
 
     def _event(self, doc: Doc, view: SentenceView, a: int, b: int, parts: list[Mention]) -> Event:
         lex = doc.lex
