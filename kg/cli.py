@@ -318,6 +318,39 @@ def viz(store, output, lang, focus, hops, types, since, until, title):
     click.echo(f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)")
 
 
+@main.command()
+@_store_option
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="FILE.png|svg|pdf|html (the suffix picks the format).")
+@click.option("--lanes", type=click.Choice(["type", "actor"]), default="type", show_default=True,
+              help="One lane per event type, or per person/country taking part.")
+@click.option("--lang", type=click.Choice(["hi", "en"]), default="hi", show_default=True, help="Label language.")
+@click.option("--focus", help="Only events this entity (IRI or name) takes part in.")
+@click.option("--type", "types", multiple=True,
+              type=click.Choice(["Meeting", "Statement", "TroopDeployment", "Treaty"]), help="Only these event types.")
+@click.option("--since", metavar="YYYY[-MM[-DD]]", help="Only events dated on or after this.")
+@click.option("--until", metavar="YYYY[-MM[-DD]]", help="Only events dated on or before this.")
+@click.option("--title", help="Title for the drawing.")
+@_errors
+def timeline(store, output, lanes, lang, focus, types, since, until, title):
+    """Draw events on a time axis, one lane per event type or per actor; undated events listed apart.
+
+    \b
+    Examples:
+      kg timeline -o timeline.png
+      kg timeline -o timeline.html --lanes actor --focus पुतिन
+    """
+    from .store import open_store
+    from .timeline import render_timeline, timeline_data
+
+    gs = open_store(store, read_only=True)
+    data = timeline_data(gs.store, lanes=lanes, types=set(types) or None, since=since, until=until, focus=focus,
+                         lang=lang)
+    for notice in render_timeline(data, output, lang=lang, title=title):
+        click.echo(f"notice: {notice}", err=True)
+    click.echo(f"wrote {output} ({data['n_dated']} dated events, {data['n_undated']} undated)")
+
+
 # ------------------------------------------------------------------------------------------ checks
 @main.command()
 @_store_option

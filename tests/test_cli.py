@@ -75,6 +75,12 @@ def test_viz_writes_every_format(seed_store, tmp_path):
         assert out.stat().st_size > 500
 
 
+def test_timeline_command(seed_store, tmp_path):
+    out = tmp_path / "t.svg"
+    result = run("timeline", "--store", seed_store, "-o", out, "--lanes", "actor", "--lang", "en")
+    assert "dated events" in result.output and out.stat().st_size > 1000
+
+
 def test_evaluate_text_and_json(seed_store):
     out = run("evaluate", ROOT / "tests/data/gold/seeds.gold.json", "--store", seed_store).output
     assert "overall" in out

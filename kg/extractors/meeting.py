@@ -171,7 +171,7 @@ class MeetingExtractor:
                 if nxt == "के" and not _next_is_place(view, m):
                     continue
                 places.append(m.iri)
-            elif m.kind == "organization" and nxt == "में" and word_after(view, m.end, 2) == "में":
+            elif m.kind == "organization" and nxt == "में":
                 places.append(m.iri)  # a venue: "क्रेमलिन में", "व्हाइट हाउस में"
         if doc.dateline_place and find(view, lex["here"], a, b):
             places.append(doc.dateline_place)  # "यहां" is the dateline's city
