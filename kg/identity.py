@@ -369,8 +369,11 @@ def _link_statements(per_article: dict[str, list[Event]], clusters: list[Cluster
                 if st_sentences & {(s.start, s.end) for s in m.evidence}:
                     chosen = m
                     break
-            if chosen is None:  # (b) said to the other participant
-                chosen = next((m for m in cands if addressee and addressee[0] in m.role("participant")), None)
+            current = [m for m in cands if not m.earlier and (not m.date_explicit or published.get(ident) is None
+                                                            or dates_compatible(m.date, published[ident][:7]))]
+            if chosen is None:  # (b) said to the other participant, preferring the meeting the article reports
+                told = [m for m in (current or cands) if addressee and addressee[0] in m.role("participant")]
+                chosen = told[0] if told else None
             if chosen is None and not st.earlier:  # (c) the meeting the article reports, mentioned before
                 first = st.evidence[0].start
                 before = [m for m in cands if m.evidence[0].start < first and not m.earlier

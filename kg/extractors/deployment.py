@@ -118,15 +118,14 @@ class DeploymentExtractor:
         gaz = doc.gazetteer
         # the subject marked with ने in the personnel noun's clause ("X ने कहा कि रूस ने … सैनिक तैनात किए")
         sa, _ = clause_at(view, doc.lex["strong_clause_breaks"], noun_start)
-        for lo in (sa, 0):
-            for m in reversed([m for m in view.mentions if lo <= m.start < noun_start]):
-                if in_parens(view, m.start) or word_after(view, m.end, 1) != "ने":
-                    continue
-                if view.text[:m.start].rstrip().endswith(" और"):
-                    return None  # "जर्मनी और लिथुआनिया ने …": two subjects, no single sender
-                country = _as_country(gaz, m)
-                if country:
-                    return country
+        found = self._ne_subject(gaz, view, sa, noun_start)
+        if found is not None:
+            return found or None
+        # "प्योंगयांग ने पुष्टि की कि उसने … अपनी सेना भेजी": a pronoun subject is the "X ने" before it
+        if find(view, doc.lex["statement.pronouns"], sa, noun_start):
+            found = self._ne_subject(gaz, view, 0, sa)
+            if found:
+                return found
         # a demonym or genitive on the personnel noun: "उत्तर कोरियाई सैनिक", "रूस के 1,10,000 से अधिक सैनिक"
         for m in view.mentions:
             gap = view.text[m.end:noun_start]
@@ -139,12 +138,29 @@ class DeploymentExtractor:
         a, _ = clause_at(view, doc.lex["clause_breaks"], noun_start)
         for m in view.mentions:
             if a <= m.start < noun_start and not in_parens(view, m.start) and m.via in ("name", "capital"):
+                if len(view.text[a:m.start].split()) > 6:
+                    break  # the subject opens its clause (after at most a time phrase)
                 if word_after(view, m.end, 1) in ("को", "में", "के", "की", "का", "से", "पर", "तक"):
                     continue
                 country = _as_country(gaz, m)
                 if country:
                     return country
                 break
+        # last, the subject of a reporting clause ("रूस ने कहा कि … सैनिक भेजेगा" is rare: prefer the above)
+        found = self._ne_subject(gaz, view, 0, sa)
+        return found or None
+
+    @staticmethod
+    def _ne_subject(gaz, view: SentenceView, lo: int, hi: int) -> str | None:
+        """The country of the nearest "X ने" in ``[lo, hi)``; "" when the subject is ambiguous."""
+        for m in reversed([m for m in view.mentions if lo <= m.start < hi]):
+            if in_parens(view, m.start) or word_after(view, m.end, 1) != "ने":
+                continue
+            if view.text[:m.start].rstrip().endswith(" और"):
+                return ""  # "जर्मनी और लिथुआनिया ने …": two subjects, no single sender
+            country = _as_country(gaz, m)
+            if country:
+                return country
         return None
 
     @staticmethod
@@ -166,7 +182,7 @@ class DeploymentExtractor:
             if m.kind == "place" and nxt.split()[:1] != ["से"] and not in_parens(view, m.start) and not dateline:
                 places.append(m.iri)
             if m.kind == "country" and m.via == "name" and m.iri != sender:
-                if nxt.startswith("में") or nxt.startswith("को") or nxt.startswith("के लिए") or nxt.startswith("की मदद"):
+                if nxt.startswith(("में", "को", "के लिए", "की मदद", "भेज", "रवाना", "पहुंच")):
                     host = host or m.iri
         if host is None:
             for p in places:

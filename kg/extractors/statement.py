@@ -55,6 +55,8 @@ class StatementExtractor:
                         ev.subtype = "anaphoric"
                 if content not in ev.quotes:
                     ev.quotes.append(content)
+                if re.match(r"\s*(था|थे|थी|थीं)\b", view.text[ve:]):
+                    ev.earlier = True  # "ने कहा था कि": said before the news
                 ev.quote_kind = "direct" if (kind == "direct" or ev.quote_kind == "direct") else "indirect"
                 addressee = self._addressee(view, speaker, vs)
                 if addressee and addressee.iri != speaker.iri and "addressee" not in ev.roles:
@@ -229,7 +231,7 @@ def _find_close(text: str, start: int, opener: str, closer: str) -> int | None:
 def _quote_before(text: str, vs: int) -> str | None:
     before = text[:vs].rstrip()
     # allow a pronoun/agent subject between the quote and the verb: "…," उन्होंने कहा
-    m = re.search(r"(?:[\"”’']|'')[\s,]*(?:[\u0900-\u097f]+\s+){0,3}(?:ने\s+)?$", before)
+    m = re.search(r"(?:[\"”’']|'')[\s,]*(?:[\u0900-\u097f]+(?:\s+|$)){0,3}(?:ने\s*)?$", before)
     if not m:
         return None
     tail = before[:m.start() + 1]

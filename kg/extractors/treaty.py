@@ -63,9 +63,14 @@ class TreatyExtractor:
         for m in view.mentions:
             if in_parens(view, m.start):
                 continue
+            nxt = word_after(view, m.end, 1)
+            if nxt == "में":
+                continue  # "भारत में …": where something happens, not who is party to it
             if m.kind == "country" and m.via == "name":
                 out.append(m.iri)
-            elif m.kind == "place" and m.via in ("name",):
+            elif m.kind == "place" and m.via == "name" and nxt in ("ने", "और", "के", "की", "का", "से", "तथा", "एवं"):
+                # a capital acting for its state ("प्योंगयांग और मॉस्को के बीच"), not naming a treaty
+                # ("वियना संधि")
                 c = gaz.capital_of(m.iri)
                 if c:
                     out.append(c)
