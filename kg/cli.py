@@ -78,15 +78,19 @@ def build(paths, store, published, strict, max_bytes, max_files, workers, quiet)
 
     progress = None
     bar = None
-    if not quiet and sys.stderr.isatty():
+    if not quiet and sys.stderr.isatty():  # quiet when not a terminal (logs, pipes, CI)
+        import time as _time
+        started = _time.perf_counter()
+
         def progress(done: int, total: int) -> None:
             nonlocal bar
             if bar is None and total >= 20:
-                bar = click.progressbar(length=total, label="extracting", file=sys.stderr,
-                                        show_pos=True, show_eta=True)
+                bar = click.progressbar(length=total, label="extracting", file=sys.stderr, show_pos=True,
+                                        show_eta=True, item_show_func=lambda rate: rate)
                 bar.__enter__()
             if bar is not None:
-                bar.update(1)
+                rate = done / max(_time.perf_counter() - started, 1e-9)
+                bar.update(1, f"{rate:,.0f} articles/s")
     try:
         report = run_build(list(paths) or ["seeds"], store,
                            published=published.date() if published else None, strict=strict,
