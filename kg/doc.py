@@ -179,7 +179,7 @@ def _add_short_names(views: list[SentenceView], gaz: Gazetteer) -> None:
                     samples.setdefault(m.iri, m)
     # "प्रधानमंत्री नरेंद्र मोदी …" then "प्रधानमंत्री … वार्ता करेंगे": a bare title is the one person the
     # article introduced with it (when it introduced only one)
-    titles = sorted({fold(t).text for t in gaz.person_titles()}, key=len, reverse=True)
+    titles = gaz.folded_titles
     for v in views:
         for m in v.mentions:
             if m.kind != "person":

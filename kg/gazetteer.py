@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import pyoxigraph as ox
 
 from .errors import GazetteerError
@@ -34,6 +35,11 @@ _KINDS = {
 _KIND_ORDER = ["agency", "country", "person", "organization", "place"]
 _LETTER = r"\u0900-\u0963\u0966-\u097f\w"
 NEW_ENTITY_NS = ID_NS + "entity/new/"
+
+
+def _is_letter(ch: str) -> bool:
+    """A character that continues a word (Devanagari letters and signs, not the danda; word characters)."""
+    return ("\u0900" <= ch <= "\u0963") or ("\u0966" <= ch <= "\u097f") or ch.isalnum() or ch == "_"
 
 
 @dataclass
@@ -107,20 +113,30 @@ class Gazetteer:
                     self._add(f"{d} राजधानी", ("capital", e.capital))
                 for name in e.names:
                     self._add(f"{name} की राजधानी", ("capital", e.capital))
-        keys = sorted(self._lookup, key=len, reverse=True)
-        alternation = "|".join(re.escape(k) for k in keys if k)
-        self._regex = re.compile(rf"(?<![{_LETTER}])(?:{alternation})(?![{_LETTER}])") if alternation else None
+        # Aho-Corasick over every folded name: one pass per sentence, whatever the gazetteer's size
+        self._automaton = ahocorasick.Automaton()
+        for key in self._lookup:
+            self._automaton.add_word(key, key)
+        self._automaton.make_automaton()
         titles_sorted = sorted({fold(t).text for t in titles.get("person_titles", [])}, key=len, reverse=True)
         self._title_re = re.compile(
             rf"(?<![{_LETTER}])(?:{'|'.join(re.escape(t) for t in titles_sorted)})\s+"
             rf"((?:[{_LETTER}\.]+\s+){{0,2}}?[{_LETTER}]+)(?:\s+(?=ने|से|को|के|की|का|और)|\s*(?=,))"
         ) if titles_sorted else None
         self._stop = {fold(w).text for w in titles.get("name_stop_words", [])}
+        self._stop_all = frozenset(self._stop | {fold(t).text for t in titles.get("person_titles", []) if " " not in t})
+        self._titles_folded = tuple(sorted({fold(t).text for t in titles.get("person_titles", [])}, key=len,
+                                           reverse=True))
 
     @property
-    def name_stop_words(self) -> set[str]:
+    def name_stop_words(self) -> frozenset[str]:
         """Folded words that are never (part of) a name on their own: titles, postpositions, common nouns."""
-        return self._stop | {fold(t).text for t in self._titles.get("person_titles", []) if " " not in t}
+        return self._stop_all
+
+    @property
+    def folded_titles(self) -> tuple[str, ...]:
+        """The person titles, folded, longest first."""
+        return self._titles_folded
 
     def person_titles(self) -> list[str]:
         """Titles Hindi news puts before names (``ontology/lang/titles.json``)."""
@@ -201,16 +217,35 @@ class Gazetteer:
         """Entity mentions in ``text``, left to right, longest match first, titles merged into names."""
         f = folded or fold(text)
         out: list[Mention] = []
-        if self._regex is not None:
-            for m in self._regex.finditer(f.text):
-                targets = self._lookup.get(m.group(0), [])
-                s, e = f.span(m.start(), m.end())
-                mention = self._resolve(targets, text[s:e], s, e, day)
-                if mention:
-                    out.append(mention)
+        for fs, fe, key in self._matches(f.text):
+            s, e = f.span(fs, fe)
+            mention = self._resolve(self._lookup[key], text[s:e], s, e, day)
+            if mention:
+                out.append(mention)
         out = self._drop_titles(out, text)
         out.extend(self._minted(text, f, out))
         out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+    def _matches(self, folded: str) -> list[tuple[int, int, str]]:
+        """Leftmost-longest whole-word matches of gazetteer keys in ``folded`` (no overlaps)."""
+        found: list[tuple[int, int, str]] = []
+        n = len(folded)
+        for end_idx, key in self._automaton.iter(folded):
+            start = end_idx - len(key) + 1
+            end = end_idx + 1
+            if start > 0 and _is_letter(folded[start - 1]):
+                continue
+            if end < n and _is_letter(folded[end]):
+                continue
+            found.append((start, end, key))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        out: list[tuple[int, int, str]] = []
+        last_end = -1
+        for m in found:
+            if m[0] >= last_end:
+                out.append(m)
+                last_end = m[1]
         return out
 
     def _resolve(self, targets: list, surface: str, s: int, e: int, day: dt.date | None) -> Mention | None:

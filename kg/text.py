@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Sequence
 
 __all__ = ["normalize", "fold", "fold_key", "Folded", "Sentence", "split_sentences", "is_devanagari_line"]
 
@@ -40,7 +41,7 @@ class Folded:
     """A folded copy of a text with the map from folded positions back to original ones."""
 
     text: str
-    index: tuple[int, ...]  # index[i] = original offset of folded char i; index[len] = len(original)
+    index: Sequence[int]  # index[i] = original offset of folded char i; index[len] = len(original)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the folded span ``[start, end)``."""
@@ -49,23 +50,26 @@ class Folded:
         return self.index[start], self.index[end - 1] + 1
 
 
+_TABLE = {ord(k): v for k, v in _MAP.items()}
+_TABLE.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+_DROP_RE = re.compile("[" + "".join(sorted(_DROP)) + "]|(?<= ) ")
+
+
 def fold(text: str) -> Folded:
-    """Fold spelling variants that Hindi news writes interchangeably (one character at a time)."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        ch = _MAP.get(ch, ch)
-        low = ch.lower()
-        if len(low) == 1:
-            ch = low
-        if ch == " " and out and out[-1] == " ":
-            continue  # runs of spaces fold to one
-        out.append(ch)
-        index.append(i)
-    index.append(len(text))
-    return Folded("".join(out), tuple(index))
+    """Fold spelling variants that Hindi news writes interchangeably, keeping the way back to offsets.
+
+    Every character maps to at most one: nukta, ZWJ/ZWNJ and the like are dropped, runs of spaces fold
+    to one, candrabindu becomes anusvara, Devanagari digits ASCII, hyphens spaces, Latin lower case.
+    """
+    mapped = text.translate(_TABLE)
+    if not mapped.isascii():
+        mapped = "".join(ch if ch.isascii() or len(ch.lower()) != 1 else ch.lower() for ch in mapped) \
+            if any(ch.isupper() for ch in mapped if not ch.isascii()) else mapped
+    if not _DROP_RE.search(mapped):
+        return Folded(mapped, range(len(text) + 1))  # nothing dropped: positions are unchanged
+    keep = [i for i, ch in enumerate(mapped) if ch not in _DROP and not (ch == " " and i and mapped[i - 1] == " ")]
+    keep.append(len(text))
+    return Folded("".join(mapped[i] for i in keep[:-1]), tuple(keep))
 
 
 def fold_key(text: str) -> str:
