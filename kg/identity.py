@@ -278,24 +278,53 @@ class _UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _cluster(items: list[Event], ok) -> list[list[int]]:
+def _block_keys(ev: Event, occasion: str | None = None) -> list[tuple]:
+    """Keys any compatible pair of events shares, so only events with a common key are compared.
+
+    Meetings share two participants, treaties two parties, deployments their sender, statements their
+    speaker and occasion or (without an occasion) one of their quote's rarest 4-grams — half the shorter
+    quote's 4-grams must occur in the other, so two matching quotes share most of them.
+    """
+    if ev.type == "Meeting":
+        ps = sorted(ev.role("participant"))
+        return [("m", a, b) for i, a in enumerate(ps) for b in ps[i + 1:]]
+    if ev.type == "Treaty":
+        ps = sorted(ev.role("party"))
+        return [("t", a, b) for i, a in enumerate(ps) for b in ps[i + 1:]]
+    if ev.type == "TroopDeployment":
+        return [("d", tuple(ev.role("sender")), ev.status)]
+    speaker = tuple(ev.role("speaker"))
+    keys: list[tuple] = [("s", speaker, "occasion", occasion)] if occasion else []
+    grams = sorted(_grams(" ".join(ev.quotes)), key=lambda g: hashlib.md5(g.encode("utf-8")).digest())[:4]
+    keys += [("s", speaker, g) for g in grams]
+    return keys
+
+
+def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
     """Greedy agglomeration in a fixed order: join two groups only when every cross pair is compatible
-    and they share no article (an article's own mentions were merged already)."""
+    and they share no article (an article's own mentions were merged already). Only events sharing a
+    block key (``_block_keys``) are compared, which keeps large corpora near-linear."""
+    keys = keys or (lambda ev: _block_keys(ev))
+    blocks: dict[tuple, list[int]] = {}
+    for i, ev in enumerate(items):
+        for k in keys(ev):
+            blocks.setdefault(k, []).append(i)
+    pairs = sorted({(a, b) for members in blocks.values() for x, a in enumerate(members) for b in members[x + 1:]})
     uf = _UnionFind(len(items))
     groups: dict[int, list[int]] = {i: [i] for i in range(len(items))}
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            ri, rj = uf.find(i), uf.find(j)
-            if ri == rj:
-                continue
-            gi, gj = groups[ri], groups[rj]
-            if {items[x].article for x in gi} & {items[y].article for y in gj}:
-                continue
-            if all(ok(items[x], items[y]) for x in gi for y in gj):
-                uf.union(ri, rj)
-                root = uf.find(ri)
-                groups[root] = sorted(gi + gj)
-                groups.pop(rj if root == ri else ri, None)
+    articles: dict[int, set[str]] = {i: {items[i].article} for i in range(len(items))}
+    for i, j in pairs:
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj or articles[ri] & articles[rj]:
+            continue
+        gi, gj = groups[ri], groups[rj]
+        if all(ok(items[x], items[y]) for x in gi for y in gj):
+            uf.union(ri, rj)
+            root, other = (ri, rj) if uf.find(ri) == ri else (rj, ri)
+            groups[root] = sorted(gi + gj)
+            articles[root] = articles[ri] | articles[rj]
+            groups.pop(other, None)
+            articles.pop(other, None)
     return [sorted(g) for g in groups.values()]
 
 
@@ -321,16 +350,20 @@ def resolve(articles: list[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster
     items = sorted(by_type.get("Statement", []), key=_key)
     occasion = {id(e): meeting_of.get(id(e)) for e in items}
 
+    same_slot: dict[tuple, list[Event]] = {}
+    for e in items:  # statements of one speaker at one occasion in one article
+        same_slot.setdefault((e.article, tuple(e.role("speaker")), occasion[id(e)]), []).append(e)
+
     def stmt_ok(a: Event, b: Event) -> bool:
         if a.role("speaker") != b.role("speaker"):
             return False
         oa, ob = occasion[id(a)], occasion[id(b)]
         if oa and ob and oa == ob:
-            return _content_similarity(a, b) >= 0.12 and _mutual_best(a, b, items, occasion)
+            return _content_similarity(a, b) >= 0.12 and _mutual_best(a, b, same_slot, occasion)
         return _cross_compatible(gazetteer, a, b)
 
     meeting_by_iri = {c.iri: c for c in clusters if c.type == "Meeting"}
-    for group in _cluster(items, stmt_ok):
+    for group in _cluster(items, stmt_ok, lambda ev: _block_keys(ev, occasion[id(ev)])):
         members = [items[i] for i in group]
         occ = next((occasion[id(m)] for m in members if occasion[id(m)]), None)
         c = _make_cluster("Statement", members, published, meeting_by_iri.get(occ) if occ else None)
@@ -340,11 +373,10 @@ def resolve(articles: list[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster
     return clusters
 
 
-def _mutual_best(a: Event, b: Event, items: list[Event], occasion: dict[int, str | None]) -> bool:
+def _mutual_best(a: Event, b: Event, same_slot: dict[tuple, list[Event]], occasion: dict[int, str | None]) -> bool:
     """``a`` and ``b`` are each other's most similar statement in the other's article (same speaker, occasion)."""
     def best(x: Event, article: str) -> Event | None:
-        cands = [y for y in items if y.article == article and y.role("speaker") == x.role("speaker")
-                 and occasion[id(y)] == occasion[id(x)]]
+        cands = same_slot.get((article, tuple(x.role("speaker")), occasion[id(x)]), [])
         return max(cands, key=lambda y: (_content_similarity(x, y), -_key(y)[1]), default=None)
     return best(a, b.article) is b and best(b, a.article) is a
 
