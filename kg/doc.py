@@ -72,6 +72,14 @@ class SentenceView:
     sentence: Sentence
     folded: Folded
     mentions: list[Mention]
+    _found: dict = field(default_factory=dict, repr=False)   # phrase list → its matches in this sentence
+
+    def matches(self, phrases: "Phrases") -> list[tuple[int, int, str]]:
+        """All matches of ``phrases`` in the folded sentence, computed once per sentence."""
+        key = id(phrases)
+        if key not in self._found:
+            self._found[key] = phrases.finditer(self.folded.text)
+        return self._found[key]
 
     @property
     def text(self) -> str:
@@ -88,6 +96,8 @@ class SentenceView:
     def fpos(self, orig: int) -> int:
         """Folded position of a sentence-relative original offset (first folded char at or after it)."""
         idx = self.folded.index
+        if isinstance(idx, range):
+            return orig  # nothing was dropped while folding
         lo, hi = 0, len(idx) - 1
         while lo < hi:
             mid = (lo + hi) // 2

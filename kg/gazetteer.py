@@ -99,6 +99,7 @@ class Gazetteer:
     def __init__(self, entities: dict[str, Entity], titles: dict) -> None:
         self.entities = entities
         self._titles = titles
+        self._capital_of: dict[str, str] | None = None
         self._lookup: dict[str, list[tuple[str, object]]] = {}
         for e in entities.values():
             for name in e.names:
@@ -179,10 +180,10 @@ class Gazetteer:
 
     def capital_of(self, iri: str) -> str | None:
         """The country whose capital ``iri`` is (metonymy: ``प्योंगयांग ने`` means North Korea)."""
-        for e in self.entities.values():
-            if e.kind == "country" and e.capital == iri:
-                return e.iri
-        return None
+        if self._capital_of is None:
+            self._capital_of = {e.capital: e.iri for e in sorted(self.entities.values(), key=lambda e: e.iri)
+                                if e.kind == "country" and e.capital}
+        return self._capital_of.get(iri)
 
     def within(self, inner: str, outer: str) -> bool:
         """True when place ``inner`` is ``outer`` or lies inside it."""

@@ -59,12 +59,9 @@ def fold(text: str) -> Folded:
     """Fold spelling variants that Hindi news writes interchangeably, keeping the way back to offsets.
 
     Every character maps to at most one: nukta, ZWJ/ZWNJ and the like are dropped, runs of spaces fold
-    to one, candrabindu becomes anusvara, Devanagari digits ASCII, hyphens spaces, Latin lower case.
+    to one, candrabindu becomes anusvara, Devanagari digits ASCII, hyphens spaces, A-Z lower case.
     """
-    mapped = text.translate(_TABLE)
-    if not mapped.isascii():
-        mapped = "".join(ch if ch.isascii() or len(ch.lower()) != 1 else ch.lower() for ch in mapped) \
-            if any(ch.isupper() for ch in mapped if not ch.isascii()) else mapped
+    mapped = text.translate(_TABLE)  # Latin capitals are in the table; Devanagari has no case
     if not _DROP_RE.search(mapped):
         return Folded(mapped, range(len(text) + 1))  # nothing dropped: positions are unchanged
     keep = [i for i, ch in enumerate(mapped) if ch not in _DROP and not (ch == " " and i and mapped[i - 1] == " ")]

@@ -60,9 +60,10 @@ def find(view: SentenceView, phrases: Phrases, start: int = 0, end: int | None =
     fs = view.fpos(start)
     fe = view.fpos(len(view.text) if end is None else end)
     out = []
-    for a, b, w in phrases.finditer(view.folded.text, fs, fe):
-        s, e = view.orig(a, b)
-        out.append((s, e, w))
+    for a, b, w in view.matches(phrases):
+        if a >= fs and b <= fe:
+            s, e = view.orig(a, b)
+            out.append((s, e, w))
     return out
 
 
