@@ -60,7 +60,8 @@ class Event:
     medium: str | None = None
     name: str | None = None                     # a treaty's name as written
     during: int | None = None                   # index of the meeting (in the same article's list)
-    earlier: bool = False                       # the text marks it as before the reported news
+    earlier: bool = False                       # the text marks it as before the news (इससे पहले …)
+    pluperfect: bool = False                    # told in the pluperfect (… था/थे): no news-day default date
     confidence: float = 0.8
     new_entities: list[NewEntity] = field(default_factory=list)
 

@@ -127,6 +127,7 @@ def _merge_into(target: Event, other: Event) -> None:
     target.name = target.name or other.name
     target.quote_kind = "direct" if "direct" in (target.quote_kind, other.quote_kind) else target.quote_kind
     target.earlier = target.earlier and other.earlier
+    target.pluperfect = target.pluperfect and other.pluperfect
     target.confidence = max(target.confidence, other.confidence)
     for n in other.new_entities:
         if n not in target.new_entities:
@@ -158,6 +159,8 @@ def _places_compatible_any(a: list[str], b: list[str]) -> bool:
 def _same_article_compatible(a: Event, b: Event) -> bool:
     if a.type != b.type:
         return False
+    if a.type != "Statement" and a.earlier != b.earlier:
+        return False  # "इससे पहले … 2021 में … वार्ता की थी" is not the summit the article reports
     if a.type == "TroopDeployment" and a.status == b.status == "occurred":
         # figures and dates of one ongoing deployment vary with the source and do not split it,
         # but two fronts do: both figures given and destinations apart means two deployments

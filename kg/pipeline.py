@@ -51,7 +51,7 @@ def resolve_times(doc, events: list[Event]) -> None:
     Explicit dates always win; the identity stage prefers a meeting's date for what was said at it."""
     default = doc.default_date()
     for ev in events:
-        if ev.date_explicit or ev.status != "occurred" or ev.earlier or default is None:
+        if ev.date_explicit or ev.status != "occurred" or ev.earlier or ev.pluperfect or default is None:
             continue
         ev.default_date = default
 

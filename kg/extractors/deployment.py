@@ -78,7 +78,7 @@ class DeploymentExtractor:
                     extractor=self.name, roles=roles, status="planned" if planned else "occurred",
                     date=date, date_explicit=date is not None, counts=[claim] if claim else [],
                     personnel=_personnel(word), confidence=0.85 if claim else 0.7,
-                    earlier=is_earlier(doc, view) or is_pluperfect(view),
+                    earlier=is_earlier(doc, view), pluperfect=is_pluperfect(view),
                 ))
         return events
 

@@ -183,7 +183,8 @@ class MeetingExtractor:
             roles={"participant": sorted({p.iri for p in parts}), "place": sorted(set(places))},
             subtype="PhoneCall" if phone else None, medium="phone" if phone else ("video" if video else None),
             status="planned" if planned else "occurred", date=date, date_explicit=date is not None,
-            earlier=is_earlier(doc, view) or is_pluperfect(view), confidence=0.85 if len(parts) >= 2 and places else 0.75,
+            earlier=is_earlier(doc, view), pluperfect=is_pluperfect(view),
+            confidence=0.85 if len(parts) >= 2 and places else 0.75,
         )
         from ..events import NewEntity
         ev.new_entities = [NewEntity(p.iri, p.kind, p.label) for p in new]

@@ -48,7 +48,7 @@ class StatementExtractor:
                     ev = Event(type="Statement", article=doc.article.ident, evidence=[span_of(view)],
                                extractor=self.name, roles={"speaker": [speaker.iri]},
                                confidence=0.85 if speaker.via == "name" else 0.7,
-                               earlier=is_earlier(doc, view) or is_pluperfect(view))
+                               earlier=is_earlier(doc, view), pluperfect=is_pluperfect(view))
                     by_speaker[speaker.iri] = ev
                     events.append(ev)
                     if anaphoric:
@@ -228,10 +228,16 @@ def _find_close(text: str, start: int, opener: str, closer: str) -> int | None:
     return i if i >= 0 else None
 
 
+_SUBJECT_AFTER_QUOTE = re.compile(r"(?:[\"”’']|'')[\s,]*(?:उन्होंने|उसने|इन्होंने|[\u0900-\u097f]+\s+ने)\s")
+
+
 def _quote_before(text: str, vs: int) -> str | None:
     before = text[:vs].rstrip()
-    # allow a pronoun/agent subject between the quote and the verb: "…," उन्होंने कहा
+    # a subject between the quote and the verb: "…," उन्होंने कहा; "…," उन्होंने वार्ता की शुरुआत में … से कहा
     m = re.search(r"(?:[\"”’']|'')[\s,]*(?:[\u0900-\u097f]+(?:\s+|$)){0,3}(?:ने\s*)?$", before)
+    if not m:
+        m = next((x for x in _SUBJECT_AFTER_QUOTE.finditer(before)
+                  if len(before[x.end():].split()) <= 12 and not re.search(r"[\"“”‘’]|''", before[x.end():])), None)
     if not m:
         return None
     tail = before[:m.start() + 1]

@@ -43,7 +43,7 @@ class TreatyExtractor:
                 parties = sorted(set(parties) | set(top[:2]))[:max(2, len(parties))]
             ev = Event(type="Treaty", article=doc.article.ident, evidence=[span_of(view)], extractor=self.name,
                        roles={"party": sorted(set(parties))}, confidence=0.85 if len(parties) >= 2 else 0.5,
-                       earlier=is_earlier(doc, view) or is_pluperfect(view))
+                       earlier=is_earlier(doc, view), pluperfect=is_pluperfect(view))
             tense = detect_tense(view.text)
             ev.status = "planned" if tense == "future" and not find(view, lex["treaty.sign"]) else "occurred"
             self._lifecycle(doc, view, ev)
