@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -96,7 +97,7 @@ def parse_article(ident: str, raw: bytes, *, published: dt.date | None = None, p
     except UnicodeDecodeError as e:
         raise ArticleError(f"{where}: not UTF-8 text (byte {e.start}: {raw[e.start:e.start + 1]!r})") from e
     text = normalize(decoded)
-    if not text.strip():
+    if all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text):  # blank, or only BOMs and ZWJs
         raise ArticleError(f"{where}: empty article")
     skipped = _skipped_spans(text)
     date = None
@@ -172,6 +173,6 @@ def _walk_txt(root: Path) -> list[Path]:
         for e in entries:
             if e.is_dir() and not e.is_symlink():
                 stack.append(e)
-            elif e.suffix.lower() == ".txt" and e.is_file():
-                out.append(e)
+            elif e.suffix.lower() == ".txt" and not e.is_dir():
+                out.append(e)  # a broken link, a link loop or a FIFO is reported as skipped by the build
     return sorted(out)

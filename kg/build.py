@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
+import stat
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +28,7 @@ from .gazetteer import load_gazetteer
 from .identity import ArticleEvents, Cluster, resolve
 from .pipeline import EXTRACTION_VERSION, events_of, extract, extraction_record
 from .rdf import ArticleMeta, article_quads, nquads_hash
-from .store import GraphStore, open_store
+from .store import GraphStore, default_store_path, open_store
 
 __all__ = ["BuildReport", "build", "remove", "default_workers"]
 
@@ -67,6 +69,18 @@ def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dic
         return path, None, f"internal error while extracting ({type(e).__name__}: {e}); please report it"
 
 
+def _read_bytes(f: Path, max_bytes: int) -> bytes:
+    """A file's bytes; OSError when it cannot be read, ArticleError when it is not a regular file or too big.
+    (A FIFO or device named ``*.txt`` is never opened: reading it could wait forever.)"""
+    st = f.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise ArticleError("not a regular file")
+    if st.st_size > max_bytes:
+        raise ArticleError(f"{st.st_size:,} bytes is over the limit of {max_bytes:,} bytes "
+                           "per article (raise it with --max-bytes)")
+    return f.read_bytes()
+
+
 def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, report: BuildReport,
                cached: dict[str, dict]) -> Iterator[tuple[str, bytes, str | None, str, int]]:
     """Jobs for the files whose content changed; counts unchanged ones and reports unreadable ones."""
@@ -78,10 +92,7 @@ def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, rep
             report.skipped.append((str(f), f"same article name as {seen[ident]}"))
             continue
         try:
-            if f.stat().st_size > max_bytes:
-                raise ArticleError(f"{f.stat().st_size:,} bytes is over the limit of {max_bytes:,} bytes "
-                                   "per article (raise it with --max-bytes)")
-            raw = f.read_bytes()
+            raw = _read_bytes(f, max_bytes)
         except (OSError, ArticleError) as e:
             reason = str(e) if isinstance(e, ArticleError) else (e.strerror or str(e))
             report.skipped.append((str(f), f"cannot read ({reason})" if isinstance(e, OSError) else reason))
@@ -98,7 +109,8 @@ def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, rep
 
 def build(paths: list[str | Path], store_path: str | Path | None = None, *, published: dt.date | None = None,
           strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, max_files: int | None = None,
-          workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+          workers: int | None = None, cluster: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build (or update) the store from the articles under ``paths``."""
     t0 = time.perf_counter()
     report = BuildReport()
@@ -110,16 +122,20 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     if strict:
         _check_readable(files, published, max_bytes)  # before the store is touched
     gaz = load_gazetteer()
+    created = not Path(store_path or default_store_path()).exists()
     gs = open_store(store_path)
     try:
-        gs.ensure_static()
         stored = gs.articles()
         records = {ident: rec["extraction"] for ident, rec in stored.items()
                    if rec["extraction"].get("version") == EXTRACTION_VERSION}
         new: dict[str, dict] = {}
         done = 0
         jobs = _read_jobs(files, published, max_bytes, report, records)
-        if workers > 1 and len(files) >= 8:
+        if cluster:  # a dask.distributed cluster ("local" starts one): the same job function remotely
+            from .distributed import extract_on_cluster
+            for path, record, error in extract_on_cluster(jobs, cluster):
+                done = _collect(path, record, error, new, report, published, progress, done, len(files))
+        elif workers > 1 and len(files) >= 8:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 results = pool.map(_extract_job, jobs, chunksize=16)
                 for path, record, error in results:
@@ -131,7 +147,11 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
         report.timings["extract"] = time.perf_counter() - t0
         if strict and report.skipped:
             path, reason = report.skipped[0]
+            gs.close()
+            if created:  # nothing was written: not even an empty store
+                shutil.rmtree(store_path or default_store_path(), ignore_errors=True)
             raise ArticleError(f"{path}: {reason} (--strict: nothing was written)")
+        gs.ensure_static()  # after the --strict check: a refused build writes nothing
         records.update(new)
         for ident in stored:
             if ident not in records:  # cached by another extractor version: extract again from its text
@@ -153,9 +173,11 @@ def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int
             raise ArticleError(f"{f}: same article name as {seen[f.stem]} (--strict: nothing was written)")
         seen[f.stem] = f
         try:
-            raw = f.read_bytes()
+            raw = _read_bytes(f, max_bytes)
         except OSError as e:
             raise ArticleError(f"{f}: cannot read ({e.strerror or e}) (--strict: nothing was written)") from e
+        except ArticleError as e:
+            raise ArticleError(f"{f}: {e} (--strict: nothing was written)") from e
         try:
             parse_article(f.stem, raw, published=published, path=str(f), max_bytes=max_bytes)
         except ArticleError as e:
@@ -187,9 +209,21 @@ def _reextract(record: dict, gaz) -> dict:
     return out
 
 
-def _signature(record: dict, clusters: list[Cluster]) -> str:
-    """What an article's graph is made from: its record and the clusters it takes part in."""
+def _graph_code_fingerprint() -> str:
+    """The code and ontology that turn events into quads: changing them must rewrite every graph."""
+    from .resources import ontology_dir
     h = hashlib.sha256()
+    for path in (Path(__file__).with_name("rdf.py"), ontology_dir() / "ghatna.ttl"):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+_GRAPH_CODE = _graph_code_fingerprint()
+
+
+def _signature(record: dict, clusters: list[Cluster]) -> str:
+    """What an article's graph is made from: its record, the clusters it takes part in, and the code."""
+    h = hashlib.sha256(_GRAPH_CODE.encode())
     h.update(record["article"]["content_hash"].encode())
     h.update((record["article"]["published"] or "").encode())
     h.update(record["version"].encode())

@@ -62,9 +62,11 @@ def main() -> None:
 @click.option("--max-files", type=click.IntRange(min=1), default=None, help="Most articles accepted in one build.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Extraction processes (default: the number of cores).")
+@click.option("--cluster", metavar="ADDRESS|local",
+              help="Extract on a dask.distributed cluster (pip install 'ghatna[dask]'); 'local' starts one.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_errors
-def build(paths, store, published, strict, max_bytes, max_files, workers, quiet):
+def build(paths, store, published, strict, max_bytes, max_files, workers, cluster, quiet):
     """Build or update the graph from .txt articles (files or folders; default ./seeds).
 
     Unchanged articles are skipped; an edited article's graph is replaced; running twice changes
@@ -94,7 +96,8 @@ def build(paths, store, published, strict, max_bytes, max_files, workers, quiet)
     try:
         report = run_build(list(paths) or ["seeds"], store,
                            published=published.date() if published else None, strict=strict,
-                           max_bytes=max_bytes, max_files=max_files, workers=workers, progress=progress)
+                           max_bytes=max_bytes, max_files=max_files, workers=workers, cluster=cluster,
+                           progress=progress)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -435,14 +438,39 @@ def backup(target, store):
     Example:
       kg backup backups/kg-2025-09-03
     """
+    from .errors import StoreLockedError
     from .store import open_store, writer_active
 
-    if writer_active(store):
-        raise GhatnaError(f"{store}: a kg build is writing; back up its read view instead: "
-                          f"kg backup {target} --store {store}.view")
-    gs = open_store(store, create=False)
+    note = ""
+    try:
+        if writer_active(store):
+            raise StoreLockedError(store)
+        gs = open_store(store, create=False)  # holding the lock: no writer starts during the copy
+    except StoreLockedError:
+        # another process writes: copy the read view, the last state a build completed
+        gs = open_store(store, read_only=True)
+        note = " (the last completed build; another process is writing the store)"
     gs.backup(target)
-    click.echo(f"backed up {store} to {target}")
+    click.echo(f"backed up {store} to {target}{note}")
+
+
+@main.command()
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=7878, show_default=True)
+@_errors
+def serve(store, host, port):
+    """Publish the store as a read-only SPARQL 1.1 Protocol endpoint (JSON, XML, CSV, TSV).
+
+    \b
+    Example:
+      kg serve --port 7878   # then: curl 'http://127.0.0.1:7878/sparql?query=ASK{?s ?p ?o}'
+    """
+    from .serve import serve as run_serve
+    from .store import open_store
+
+    open_store(store, read_only=True).close()  # a clear error now rather than on the first request
+    run_serve(store, host=host, port=port, ready=lambda url: click.echo(f"serving {store} read-only at {url}"))
 
 
 @main.command()

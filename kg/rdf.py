@@ -126,6 +126,9 @@ def article_quads(meta: ArticleMeta, clusters: list[Cluster], gaz: Gazetteer) ->
                 continue
             for iri in (iris[:1] if role in ("speaker", "sender", "host") else iris):
                 add(ev, prop, NamedNode(iri))
+                entity = gaz.get(iri)
+                if role in ("place", "destination") and entity is not None and not entity.is_place:
+                    add(NamedNode(iri), RDF.type, GH.Place)  # a venue (क्रेमलिन में): the institution's seat
         for text in d.quotes:
             add(ev, GH.quote, Literal(text, language="hi"))
         if d.quote_kind in ("direct", "indirect"):

@@ -11,7 +11,10 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+from glob import escape as glob_escape
 import shutil
+import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,7 +37,14 @@ P_CONTENT_HASH = NamedNode(BUILD + "contentHash")
 P_FORMAT = NamedNode(BUILD + "formatVersion")
 P_VERSION = NamedNode(BUILD + "ghatnaVersion")
 P_RESOURCE_HASH = NamedNode(BUILD + "resourceHash")
+P_ONTOLOGY_VERSION = NamedNode(BUILD + "ontologyVersion")
 STORE_NODE = NamedNode(BUILD + "store")
+ONTOLOGY_NODE = NamedNode("https://w3id.org/ghatna/ontology")
+OWL_VERSION_INFO = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+
+# Stores this process holds for writing, by real path. ``writer_active`` must not probe the LOCK file of
+# these: closing any descriptor of a POSIX-locked file drops the whole process's lock on it.
+_WRITERS: "weakref.WeakValueDictionary[str, GraphStore]" = weakref.WeakValueDictionary()
 
 
 def default_store_path() -> str:
@@ -89,6 +99,8 @@ class GraphStore:
     def _set_store_meta(self) -> None:
         want = [Quad(STORE_NODE, P_FORMAT, Literal(FORMAT_VERSION), GRAPH_BUILD),
                 Quad(STORE_NODE, P_VERSION, Literal(__version__), GRAPH_BUILD)]
+        want += [Quad(STORE_NODE, P_ONTOLOGY_VERSION, Literal(q.object.value), GRAPH_BUILD)
+                 for q in self.store.quads_for_pattern(ONTOLOGY_NODE, OWL_VERSION_INFO, None, GRAPH_ONTOLOGY)]
         have = set(self.store.quads_for_pattern(STORE_NODE, None, None, GRAPH_BUILD))
         if set(want) != have:
             ops = [f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(STORE_NODE)} ?p ?o }} }}",
@@ -215,6 +227,8 @@ class GraphStore:
     def close(self) -> None:
         """Release the database (pyoxigraph closes it when the last reference goes)."""
         self.store = None  # type: ignore[assignment]
+        if self.path is not None and _WRITERS.get(os.path.realpath(self.path)) is self:
+            del _WRITERS[os.path.realpath(self.path)]
 
     def publish_view(self) -> None:
         """Refresh the read view beside the store: a checkpoint (hard links, cheap) that readers use
@@ -225,7 +239,10 @@ class GraphStore:
         view = Path(view_path(self.path))
         tmp = view.with_name(view.name + f".tmp{os.getpid()}")
         old = view.with_name(view.name + f".old{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
+        # left by a writer killed while publishing (we hold the store's lock: no other writer is at work)
+        for stale in view.parent.glob(glob_escape(view.name) + ".*"):
+            if re.fullmatch(re.escape(view.name) + r"\.(tmp|old)\d+", stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
         try:
             self.store.backup(str(tmp))
         except OSError:
@@ -262,7 +279,10 @@ def view_path(path: str | Path) -> str:
 
 
 def writer_active(path: str | Path) -> bool:
-    """True when another process holds the store's write lock (RocksDB's LOCK file)."""
+    """True when a process (this one included) holds the store's write lock (RocksDB's LOCK file)."""
+    own = _WRITERS.get(os.path.realpath(path))
+    if own is not None and own.store is not None:
+        return True  # probing the LOCK file would release our own lock
     lock = Path(path) / "LOCK"
     if not lock.exists():
         return False
@@ -305,5 +325,12 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
                                    "try again when it ends") from e
         raise StoreError(f"{p}: cannot open the store ({msg.splitlines()[0] if msg else e})") from e
     gs = GraphStore(store, p, read_only)
-    gs.check_version()
+    del store  # a refused store must not stay open (and locked) through the traceback's frames
+    try:
+        gs.check_version()
+    except StoreError:
+        gs.close()
+        raise
+    if not read_only:
+        _WRITERS[os.path.realpath(p)] = gs
     return gs

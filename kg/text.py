@@ -93,6 +93,9 @@ _TERMINATORS = "।?!॥"
 _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
 _MAX_QUOTE = 700  # an unclosed quote stops protecting the sentence after this many characters
+# A longer run without a sentence mark is cut at a space (or here): it is not a sentence a reporter wrote,
+# and the extractors' work grows faster than linearly with a sentence's length.
+_MAX_SENTENCE = 1000
 
 
 def _is_full_stop(line: str, i: int) -> bool:
@@ -168,6 +171,16 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _emit(out: list[Sentence], line: str, line_start: int, start: int, end: int, paragraph: int) -> None:
+    while end - start > _MAX_SENTENCE:
+        cut = line.rfind(" ", start + 1, start + _MAX_SENTENCE)
+        if cut <= start:
+            cut = start + _MAX_SENTENCE
+        _emit_piece(out, line, line_start, start, cut, paragraph)
+        start = cut
+    _emit_piece(out, line, line_start, start, end, paragraph)
+
+
+def _emit_piece(out: list[Sentence], line: str, line_start: int, start: int, end: int, paragraph: int) -> None:
     piece = line[start:end]
     stripped = piece.strip()
     if not stripped or all(not ch.isalnum() for ch in stripped):

@@ -116,14 +116,19 @@ def preceded_by(view: SentenceView, pos: int, words: tuple[str, ...]) -> bool:
 
 
 def in_parens(view: SentenceView, pos: int) -> bool:
-    """True when ``pos`` lies inside ``( … )`` in the sentence."""
-    depth = 0
-    for ch in view.text[:pos]:
-        if ch == "(":
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-    return depth > 0
+    """True when ``pos`` lies inside ``( … )`` in the sentence (depths computed once per sentence)."""
+    depths = view._found.get("paren-depths")
+    if depths is None:
+        depths, depth = [], 0
+        for ch in view.text:
+            depths.append(depth)
+            if ch == "(":
+                depth += 1
+            elif ch == ")" and depth:
+                depth -= 1
+        depths.append(depth)
+        view._found["paren-depths"] = depths
+    return depths[min(pos, len(depths) - 1)] > 0
 
 
 def is_negated(doc: Doc, view: SentenceView, start: int, end: int) -> bool:
