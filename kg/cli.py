@@ -261,6 +261,27 @@ def queries():
             click.echo(f"{'':<12}   --param {p}=…  {d}")
 
 
+def _drawing_options(focus_help: str):
+    """The options every drawing command shares: label language, focus, event types, time window, title."""
+    options = [
+        click.option("--lang", type=click.Choice(["hi", "en"]), default="hi", show_default=True,
+                     help="Label language."),
+        click.option("--focus", help=focus_help),
+        click.option("--type", "types", multiple=True,
+                     type=click.Choice(["Meeting", "Statement", "TroopDeployment", "Treaty"]),
+                     help="Only these event types."),
+        click.option("--since", metavar="YYYY[-MM[-DD]]", help="Only events dated on or after this."),
+        click.option("--until", metavar="YYYY[-MM[-DD]]", help="Only events dated on or before this."),
+        click.option("--title", help="Title for the drawing."),
+    ]
+
+    def deco(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return deco
+
+
 # ------------------------------------------------------------------------------------------ export, viz
 @main.command()
 @_store_option
@@ -297,14 +318,8 @@ def export(store, fmt, output):
 @_store_option
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="FILE.png|svg|pdf|html|graphml|gexf (the suffix picks the format).")
-@click.option("--lang", type=click.Choice(["hi", "en"]), default="hi", show_default=True, help="Label language.")
-@click.option("--focus", help="Only what lies within --hops of this entity (IRI or name).")
+@_drawing_options("Only what lies within --hops of this entity (IRI or name).")
 @click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True)
-@click.option("--type", "types", multiple=True,
-              type=click.Choice(["Meeting", "Statement", "TroopDeployment", "Treaty"]), help="Only these event types.")
-@click.option("--since", metavar="YYYY[-MM[-DD]]", help="Only events dated on or after this.")
-@click.option("--until", metavar="YYYY[-MM[-DD]]", help="Only events dated on or before this.")
-@click.option("--title", help="Title for the drawing.")
 @_errors
 def viz(store, output, lang, focus, hops, types, since, until, title):
     """Draw the event graph: entities and events as nodes, roles as labelled edges.
@@ -331,13 +346,7 @@ def viz(store, output, lang, focus, hops, types, since, until, title):
               help="FILE.png|svg|pdf|html (the suffix picks the format).")
 @click.option("--lanes", type=click.Choice(["type", "actor"]), default="type", show_default=True,
               help="One lane per event type, or per person/country taking part.")
-@click.option("--lang", type=click.Choice(["hi", "en"]), default="hi", show_default=True, help="Label language.")
-@click.option("--focus", help="Only events this entity (IRI or name) takes part in.")
-@click.option("--type", "types", multiple=True,
-              type=click.Choice(["Meeting", "Statement", "TroopDeployment", "Treaty"]), help="Only these event types.")
-@click.option("--since", metavar="YYYY[-MM[-DD]]", help="Only events dated on or after this.")
-@click.option("--until", metavar="YYYY[-MM[-DD]]", help="Only events dated on or before this.")
-@click.option("--title", help="Title for the drawing.")
+@_drawing_options("Only events this entity (IRI or name) takes part in.")
 @_errors
 def timeline(store, output, lanes, lang, focus, types, since, until, title):
     """Draw events on a time axis, one lane per event type or per actor; undated events listed apart.
