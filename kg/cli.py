@@ -161,6 +161,8 @@ def query(name_or_file, store, params, fmt, full, update, timeout):
     result = _with_timeout(lambda: run_query(gs.store, q, list(params), update=update), timeout,
                            f"query {q.name!r} stopped after {timeout:g} s (raise --timeout to let it run longer)")
     if result.kind == "update":
+        gs.flush()
+        gs.publish_view()  # readers during a later build must see the update too
         click.echo("update applied")
         return
     if fmt == "json":

@@ -214,3 +214,13 @@ def test_query_timeout_stops_a_long_query(seed_store, tmp_path):
     rq = tmp_path / "slow.rq"
     rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
     one_line_error(run("query", rq, "--store", seed_store, "--timeout", "0.2", ok=False), r"stopped after 0.2 s")
+
+
+def test_user_update_reaches_the_read_view(writable_seed_store, tmp_path):
+    from kg.store import open_store, view_path
+
+    rq = tmp_path / "add.rq"
+    rq.write_text("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> \"marker\" } }")
+    assert "update applied" in run("query", rq, "--store", writable_seed_store, "--update").output
+    view = open_store(view_path(writable_seed_store), read_only=True)
+    assert any(q.object.value == "marker" for q in view.store.quads_for_pattern(None, None, None, None))
