@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import re
 import urllib.error
@@ -42,8 +41,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 from .errors import StoreError
 from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
 from .resources import ontology_dir
-from .store import (BUILD, FORMAT_VERSION, P_CONTENT_HASH, P_EXTRACTION, P_FORMAT, P_GRAPH_HASH,
-                    P_RESOURCE_HASH, P_VERSION, STORE_NODE, GraphStore, _record, _skolemize)
+from .store import (FORMAT_VERSION, P_FORMAT, P_RESOURCE_HASH, P_VERSION, STORE_NODE, GraphStore, _record,
+                    _skolemize, records_from_quads)
 
 __all__ = ["RemoteStore", "open_remote", "bind_values", "USER_ENV", "PASSWORD_ENV"]
 
@@ -350,24 +349,7 @@ class RemoteStore:
 
     def articles(self) -> dict[str, dict]:
         """Bookkeeping per article: ``{ident: {"content_hash", "graph_hash", "extraction"}}``."""
-        prefix = BUILD + "article/"
-        out: dict[str, dict] = {}
-        for q in self.quads_for_pattern(None, None, None, GRAPH_BUILD):
-            if not q.subject.value.startswith(prefix):
-                continue
-            rec = out.setdefault(q.subject.value, {})
-            if q.predicate == P_EXTRACTION:
-                rec["extraction"] = q.object.value
-            elif q.predicate == P_GRAPH_HASH:
-                rec["graph_hash"] = q.object.value
-            elif q.predicate == P_CONTENT_HASH:
-                rec["content_hash"] = q.object.value
-        result = {}
-        for rec in out.values():
-            if "extraction" in rec:
-                data = json.loads(rec["extraction"])
-                result[data["article"]["ident"]] = {**rec, "extraction": data}
-        return result
+        return records_from_quads(self.quads_for_pattern(None, None, None, GRAPH_BUILD))
 
     # ------------------------------------------------------------------ writing
     def ensure_static(self) -> None:

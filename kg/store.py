@@ -111,25 +111,7 @@ class GraphStore:
     # ------------------------------------------------------------------ articles
     def articles(self) -> dict[str, dict]:
         """Bookkeeping per article in the store: ``{ident: {"content_hash", "graph_hash", "extraction"}}``."""
-        out: dict[str, dict] = {}
-        prefix = BUILD + "article/"
-        for q in self.store.quads_for_pattern(None, None, None, GRAPH_BUILD):
-            s = q.subject.value
-            if not s.startswith(prefix):
-                continue
-            rec = out.setdefault(s, {})
-            if q.predicate == P_EXTRACTION:
-                rec["extraction"] = q.object.value
-            elif q.predicate == P_GRAPH_HASH:
-                rec["graph_hash"] = q.object.value
-            elif q.predicate == P_CONTENT_HASH:
-                rec["content_hash"] = q.object.value
-        result = {}
-        for rec in out.values():
-            if "extraction" in rec:
-                data = json.loads(rec["extraction"])
-                result[data["article"]["ident"]] = {**rec, "extraction": data}
-        return result
+        return records_from_quads(self.store.quads_for_pattern(None, None, None, GRAPH_BUILD))
 
     def apply(self, writes: list[tuple[str, list[Quad], dict, str]], removals: list[str],
               batch_quads: int = 200_000) -> int:
@@ -181,20 +163,6 @@ class GraphStore:
             self.store.backup(str(t))
         except OSError as e:
             raise StoreError(f"{t}: backup failed ({e})") from e
-
-    def write_article(self, ident: str, quads: list[Quad], extraction: dict, graph_hash: str) -> None:
-        """Replace one article's graph and its bookkeeping in one transaction."""
-        rec = _record(ident)
-        meta = [
-            Quad(rec, P_CONTENT_HASH, Literal(extraction["article"]["content_hash"]), GRAPH_BUILD),
-            Quad(rec, P_GRAPH_HASH, Literal(graph_hash), GRAPH_BUILD),
-            Quad(rec, P_EXTRACTION, Literal(json.dumps(extraction, ensure_ascii=False, sort_keys=True)), GRAPH_BUILD),
-        ]
-        self._replace_graph(article_iri(ident), quads, meta, record=rec)
-
-    def remove_article(self, ident: str) -> None:
-        """Drop one article's graph and bookkeeping in one transaction."""
-        self._replace_graph(article_iri(ident), [], [], record=_record(ident))
 
     def _replace_graph(self, graph: NamedNode, quads: list[Quad], meta: list[Quad], record: NamedNode) -> None:
         if self.read_only:
@@ -270,6 +238,28 @@ def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
         names[b] = NamedNode(ID_NS + "genid/" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20])
     fix = lambda term: names.get(term, term) if isinstance(term, ox.BlankNode) else term  # noqa: E731
     return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
+
+
+def records_from_quads(quads) -> dict[str, dict]:
+    """Per-article bookkeeping read from the build graph's quads (any store that yields them)."""
+    prefix = BUILD + "article/"
+    out: dict[str, dict] = {}
+    for q in quads:
+        if not q.subject.value.startswith(prefix):
+            continue
+        rec = out.setdefault(q.subject.value, {})
+        if q.predicate == P_EXTRACTION:
+            rec["extraction"] = q.object.value
+        elif q.predicate == P_GRAPH_HASH:
+            rec["graph_hash"] = q.object.value
+        elif q.predicate == P_CONTENT_HASH:
+            rec["content_hash"] = q.object.value
+    result = {}
+    for rec in out.values():
+        if "extraction" in rec:
+            data = json.loads(rec["extraction"])
+            result[data["article"]["ident"]] = {**rec, "extraction": data}
+    return result
 
 
 def view_path(path: str | Path) -> str:
