@@ -192,8 +192,9 @@ class SparqlApp:
                 stamp.append(None)
         return tuple(stamp)
 
-    def store(self) -> ox.Store:
-        """The pyoxigraph store to query, reopened when a build has finished since the last look."""
+    def current(self) -> GraphStore:
+        """The store to query, reopened when a build has finished since the last look. Hold the returned
+        object while its results are read: a snapshot of a read view is removed when it goes."""
         now = time.monotonic()
         with self._lock:
             if now - self._checked >= self.check_interval:
@@ -205,7 +206,7 @@ class SparqlApp:
                         self._stamp = stamp
                     except GhatnaError:
                         pass  # keep serving the state we have (e.g. a build is running, no view yet)
-            return self._gs.store
+            return self._gs
 
     def close(self) -> None:
         with self._lock:
@@ -303,7 +304,8 @@ class SparqlApp:
             raise _HttpError(HTTPStatus.BAD_REQUEST, f"bad graph IRI: {e}") from e
         with self._slots:
             try:
-                result = self.store().query(query, **kwargs)
+                gs = self.current()   # kept alive until the response is serialised
+                result = gs.store.query(query, **kwargs)
             except SyntaxError as e:
                 raise _HttpError(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {e}") from e
             except (OSError, RuntimeError, ValueError) as e:

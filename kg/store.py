@@ -12,8 +12,9 @@ import hashlib
 import json
 import os
 import re
-from glob import escape as glob_escape
 import shutil
+import tempfile
+import time
 import weakref
 from pathlib import Path
 
@@ -41,6 +42,8 @@ P_ONTOLOGY_VERSION = NamedNode(BUILD + "ontologyVersion")
 STORE_NODE = NamedNode(BUILD + "store")
 ONTOLOGY_NODE = NamedNode("https://w3id.org/ghatna/ontology")
 OWL_VERSION_INFO = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+VIEW_CURRENT = "current"       # in <store>.view/: symlink to the newest whole generation
+VIEW_COMPLETE = "COMPLETE"     # in a generation: present from publication until its removal begins
 
 # Stores this process holds for writing, by real path. ``writer_active`` must not probe the LOCK file of
 # these: closing any descriptor of a POSIX-locked file drops the whole process's lock on it.
@@ -66,6 +69,7 @@ class GraphStore:
         self.store = store
         self.path = path
         self.read_only = read_only
+        self._snapshot: weakref.finalize | None = None
 
     # ------------------------------------------------------------------ versions
     def check_version(self) -> None:
@@ -195,31 +199,100 @@ class GraphStore:
     def close(self) -> None:
         """Release the database (pyoxigraph closes it when the last reference goes)."""
         self.store = None  # type: ignore[assignment]
+        if self._snapshot is not None:
+            self._snapshot()   # the private view snapshot, once pyoxigraph has let go of it
         if self.path is not None and _WRITERS.get(os.path.realpath(self.path)) is self:
             del _WRITERS[os.path.realpath(self.path)]
 
     def publish_view(self) -> None:
-        """Refresh the read view beside the store: a checkpoint (hard links, cheap) that readers use
-        while a writer holds the store, since reading a RocksDB database another process writes is
-        undefined behaviour."""
+        """Publish the store's current state as the read view: a checkpoint (hard links, cheap) that
+        readers use while a writer holds the store, since reading a RocksDB database another process
+        writes is undefined behaviour.
+
+        Views are generations in ``<store>.view/``; the ``current`` symlink is switched atomically, so a
+        reader always finds a whole view, and an older generation is removed only after its ``COMPLETE``
+        marker, which readers check after taking their own hard links (see :func:`_snapshot_view`)."""
         if self.read_only or self.path is None:
             return
-        view = Path(view_path(self.path))
-        tmp = view.with_name(view.name + f".tmp{os.getpid()}")
-        old = view.with_name(view.name + f".old{os.getpid()}")
-        # left by a writer killed while publishing (we hold the store's lock: no other writer is at work)
-        for stale in view.parent.glob(glob_escape(view.name) + ".*"):
-            if re.fullmatch(re.escape(view.name) + r"\.(tmp|old)\d+", stale.name):
-                shutil.rmtree(stale, ignore_errors=True)
+        root = Path(view_root(self.path))
+        if root.is_dir() and (root / "CURRENT").is_file():   # a view of Ghatna <= 0.1: one bare checkpoint
+            shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(exist_ok=True)
+        gen = root / f"g{time.time_ns():020d}"
         try:
-            self.store.backup(str(tmp))
+            self.store.backup(str(gen))
+            (gen / VIEW_COMPLETE).touch()
         except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(gen, ignore_errors=True)
             return
-        if view.exists():
-            view.rename(old)
-        tmp.rename(view)
-        shutil.rmtree(old, ignore_errors=True)
+        link = root / f"current.tmp{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(gen.name)
+        current = root / VIEW_CURRENT
+        if current.is_dir() and not current.is_symlink():   # copied by a tool that follows symlinks
+            shutil.rmtree(current, ignore_errors=True)
+        os.replace(link, current)
+        _sweep_views(root, keep=gen.name)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_views(root: Path, keep: str) -> None:
+    """Remove older view generations (marker first: a reader linking from one then retries), links and
+    generations left by a killed writer, and reader snapshots whose process is gone."""
+    for entry in root.iterdir():
+        name = entry.name
+        if name in (keep, VIEW_CURRENT):
+            continue
+        if name.startswith("current.tmp"):
+            entry.unlink(missing_ok=True)
+        elif re.fullmatch(r"g\d+", name):
+            (entry / VIEW_COMPLETE).unlink(missing_ok=True)
+            shutil.rmtree(entry, ignore_errors=True)
+        elif (m := re.fullmatch(r"r(\d+)\..+", name)) and not _pid_alive(int(m.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _snapshot_view(store_path: str) -> Path:
+    """A private, unchanging copy of the current read view, made of hard links (no data is copied).
+
+    The writer may publish a newer view and delete this one at any moment, and RocksDB opens its files
+    lazily, so a reader must not read the shared folder itself. Linking is safe: the writer deletes a
+    generation's ``COMPLETE`` marker before anything else, so if the marker is still there after every
+    link was taken, every link is to the whole, unchanged generation."""
+    root = Path(view_root(store_path))
+    for _ in range(50):
+        try:
+            fd = os.open(root / VIEW_CURRENT, os.O_RDONLY | os.O_DIRECTORY)
+        except (FileNotFoundError, NotADirectoryError):
+            raise StoreLockedError(f"{store_path}: a kg build is writing this store and no read view exists "
+                                   "yet; try again when it ends") from None
+        dst = None
+        try:
+            names = [n for n in os.listdir(fd) if n not in ("LOCK", "LOG") and not n.startswith("LOG.old")]
+            if VIEW_COMPLETE not in names:
+                continue   # being removed, or written by a killed writer: look again
+            dst = Path(tempfile.mkdtemp(prefix=f"r{os.getpid()}.", dir=root))
+            for n in names:
+                os.link(n, dst / n, src_dir_fd=fd, follow_symlinks=False)
+            os.stat(VIEW_COMPLETE, dir_fd=fd)
+            return dst
+        except FileNotFoundError:
+            if dst is not None:
+                shutil.rmtree(dst, ignore_errors=True)
+        finally:
+            os.close(fd)
+        time.sleep(0.01)
+    raise StoreLockedError(f"{store_path}: a kg build is writing this store and its read view kept changing; "
+                           "try again")
 
 
 def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -262,10 +335,15 @@ def records_from_quads(quads) -> dict[str, dict]:
     return result
 
 
-def view_path(path: str | Path) -> str:
-    """Where the read view of the store at ``path`` lives (a sibling folder)."""
+def view_root(path: str | Path) -> str:
+    """The folder beside the store at ``path`` that holds its read views."""
     p = Path(path)
     return str(p.with_name(p.name + ".view"))
+
+
+def view_path(path: str | Path) -> str:
+    """The current read view of the store at ``path`` (a symlink to the newest whole generation)."""
+    return str(Path(view_root(path)) / VIEW_CURRENT)
 
 
 def writer_active(path: str | Path) -> bool:
@@ -300,21 +378,23 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
             raise StoreError(f"{p}: no store here; build one first with: kg build --store {p}")
     if Path(p).exists() and not Path(p).is_dir():
         raise StoreError(f"{p}: exists and is not a store folder")
+    snapshot = None
     if read_only and writer_active(p):
-        view = view_path(p)
-        if not Path(view).is_dir():
-            raise StoreLockedError(f"{p}: a kg build is writing this store and no read view exists yet; "
-                                   "try again when it ends")
-        p = view  # the last completed state, published by the writer
+        snapshot = _snapshot_view(p)   # the last completed state, published by the writer
+        p = str(snapshot)
     try:
         store = ox.Store.read_only(p) if read_only else ox.Store(p)
     except OSError as e:
+        if snapshot is not None:
+            shutil.rmtree(snapshot, ignore_errors=True)
         msg = str(e)
         if "lock" in msg.lower() or "resource temporarily unavailable" in msg.lower():
             raise StoreLockedError(f"{p}: another process holds this store for writing (a kg build is running?); "
                                    "try again when it ends") from e
         raise StoreError(f"{p}: cannot open the store ({msg.splitlines()[0] if msg else e})") from e
     gs = GraphStore(store, p, read_only)
+    if snapshot is not None:   # removed when the store object goes (after pyoxigraph has let go of it)
+        gs._snapshot = weakref.finalize(gs, shutil.rmtree, str(snapshot), True)
     del store  # a refused store must not stay open (and locked) through the traceback's frames
     try:
         gs.check_version()

@@ -32,5 +32,5 @@ def writable_seed_store(seed_store, tmp_path) -> Path:
     shutil.copytree(seed_store, dst)
     view = seed_store.with_name(seed_store.name + ".view")
     if view.is_dir():
-        shutil.copytree(view, dst.with_name(dst.name + ".view"))
+        shutil.copytree(view, dst.with_name(dst.name + ".view"), symlinks=True)
     return dst

@@ -32,7 +32,7 @@ from kg.build import build, remove
 from kg.cli import main
 from kg.errors import GhatnaError, StoreError
 from kg.export import export
-from kg.store import open_store, view_path
+from kg.store import open_store, view_path, view_root
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -230,7 +230,7 @@ def test_sigkill_at_any_point_leaves_a_store_that_works_and_the_next_build_compl
         delay = fraction * duration[from_old]
         if from_old:
             shutil.copytree(old_store, store)
-            shutil.copytree(view_path(old_store), view_path(store))
+            shutil.copytree(view_root(old_store), view_root(store), symlinks=True)
         proc = start(store)
         try:
             proc.wait(timeout=delay)
@@ -269,21 +269,65 @@ def test_sigkill_at_any_point_leaves_a_store_that_works_and_the_next_build_compl
         assert result.exit_code == 0, result.output
         assert nquads(store) == ref_nq, f"seed {seed}, kill after {delay:.2f} s: rebuilt store differs from a clean build"
         assert nquads(view_path(store)) == ref_nq
-        assert not [p.name for p in tmp_path.glob(f"{store.name}.view.*")], "stale view folders left behind"
+        left = sorted(p.name for p in Path(view_root(store)).iterdir())
+        assert len(left) == 2 and left[0] == "current" and left[1].startswith("g"), f"stale view folders: {left}"
         shutil.rmtree(store)
-        shutil.rmtree(view_path(store))
+        shutil.rmtree(view_root(store))
     print(f"builds {duration} s; killed {killed}/{len(fractions)}; states after the kills: {states}")
     assert killed >= 8, f"only {killed} builds were killed before they ended"
 
 
 def test_stale_view_folders_of_a_killed_build_are_cleaned(writable_seed_store, seeds_dir):
-    """A build killed while publishing its read view leaves ``<store>.view.tmp<pid>``; the next cleans it."""
+    """A writer killed while publishing leaves a generation without its marker or a half-made link, and a
+    killed reader its snapshot; the next build removes them (live readers' snapshots stay)."""
     s = writable_seed_store
-    for junk in (f"{s.name}.view.tmp999999", f"{s.name}.view.old999999"):
-        (s.parent / junk).mkdir()
-        (s.parent / junk / "CURRENT").write_text("x")
+    root = Path(view_root(s))
+    (root / "g00000000000000000001").mkdir()
+    (root / "g00000000000000000001" / "CURRENT").write_text("x")
+    (root / "current.tmp999999").symlink_to("g00000000000000000001")
+    (root / "r999999.dead").mkdir()           # no such process
+    (root / f"r{os.getpid()}.alive").mkdir()  # this process: a reader still at work
     build([seeds_dir / "000_ce5797c3e7b73d6e.txt"], s)
-    assert sorted(p.name for p in s.parent.iterdir() if p.name.startswith(s.name)) == [s.name, s.name + ".view"]
+    left = sorted(p.name for p in root.iterdir())
+    assert left[0] == "current" and left[1].startswith("g") and left[2:] == [f"r{os.getpid()}.alive"], left
+    assert os.readlink(root / "current") == left[1]
+    assert (root / left[1] / "COMPLETE").exists()
+
+
+def test_a_view_of_the_old_layout_is_replaced(writable_seed_store, seeds_dir):
+    """Ghatna 0.1 kept one bare checkpoint at ``<store>.view``; publishing replaces it with generations."""
+    s = writable_seed_store
+    root = Path(view_root(s))
+    shutil.rmtree(root)
+    gs = open_store(s)
+    gs.store.backup(str(root))
+    gs.close()
+    build([seeds_dir / "000_ce5797c3e7b73d6e.txt"], s)
+    assert os.path.islink(view_path(s)) and nquads(view_path(s)) == nquads(s)
+
+
+def test_readers_of_a_view_survive_its_replacement(writable_seed_store, seeds_dir):
+    """A reader opened on a view keeps reading whole data after newer views were published and the one it
+    started from was deleted (RocksDB opens files lazily: the reader needs its own hard links)."""
+    from kg.store import writer_active
+    s = writable_seed_store
+    before = nquads(s)
+    gs = open_store(s)   # hold the store: readers now go to the view
+    try:
+        assert writer_active(s)
+        reader = open_store(s, read_only=True)
+        snapshot = Path(reader.path)
+        assert snapshot.parent == Path(view_root(s)) and snapshot.name.startswith(f"r{os.getpid()}.")
+        gs.store.update("CLEAR GRAPH <https://w3id.org/ghatna/id/graph/entities>")
+        for _ in range(3):
+            gs.publish_view()
+        gens = [p for p in Path(view_root(s)).iterdir() if p.name.startswith("g")]
+        assert len(gens) == 1   # the generation the reader started from is gone
+        assert sorted(export(reader, "nquads").decode("utf-8").splitlines()) == before
+        reader.close()
+        assert not snapshot.exists()
+    finally:
+        gs.close()
 
 
 # ------------------------------------------------------------------ versions
@@ -301,7 +345,7 @@ def _set_format(store: Path, value: str) -> None:
 @pytest.mark.parametrize("found", ["0", "2", "999"])
 def test_a_store_of_another_format_version_is_refused_with_how_to_rebuild(writable_seed_store, found, seeds_dir):
     s = writable_seed_store
-    shutil.rmtree(view_path(s), ignore_errors=True)
+    shutil.rmtree(view_root(s), ignore_errors=True)
     _set_format(s, found)
     with pytest.raises(StoreError, match=r"rebuild"):
         open_store(s, read_only=True)
