@@ -153,9 +153,12 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
             raise ArticleError(f"{path}: {reason} (--strict: nothing was written)")
         gs.ensure_static()  # after the --strict check: a refused build writes nothing
         records.update(new)
-        for ident in stored:
-            if ident not in records:  # cached by another extractor version: extract again from its text
-                records[ident] = _reextract(stored[ident]["extraction"], gaz)
+        stale = [ident for ident in stored if ident not in records]
+        if stale:  # cached by another extractor version: extract again from its text
+            cached = {ident: stored[ident]["extraction"] for ident in stale}
+            _with_texts(gs, cached, stale)
+            for ident in stale:
+                records[ident] = _reextract(cached[ident], gaz)
         _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report, [])
         gs.flush()
         gs.publish_view()
@@ -221,19 +224,35 @@ def _graph_code_fingerprint() -> str:
 _GRAPH_CODE = _graph_code_fingerprint()
 
 
-def _signature(record: dict, clusters: list[Cluster]) -> str:
-    """What an article's graph is made from: its record, the clusters it takes part in, and the code."""
+def _canonical(value) -> str:
+    return json.dumps(value, default=vars, sort_keys=True, ensure_ascii=False)
+
+
+def _signature(record: dict, clusters: list[Cluster], digests: dict[str, str]) -> str:
+    """What an article's graph is made from: its record, the clusters it takes part in, and the code.
+    (Events are hashed as canonical JSON of their fields, without ``asdict``'s deep copies; a cluster's
+    description once per build, in ``digests``.)"""
     h = hashlib.sha256(_GRAPH_CODE.encode())
     h.update(record["article"]["content_hash"].encode())
     h.update((record["article"]["published"] or "").encode())
     h.update(record["version"].encode())
+    ident = record["article"]["ident"]
     for c in sorted(clusters, key=lambda c: c.iri):
-        h.update(c.iri.encode())
-        h.update(json.dumps(c.description.to_dict(), sort_keys=True, ensure_ascii=False).encode())
-        h.update((c.during or "").encode())
-        h.update(json.dumps([m.to_dict() for m in c.members if m.article == record["article"]["ident"]],
-                            sort_keys=True, ensure_ascii=False).encode())
+        if c.iri not in digests:
+            digests[c.iri] = hashlib.sha256(_canonical([c.iri, c.during, c.description]).encode()).hexdigest()
+        h.update(digests[c.iri].encode())
+        h.update(_canonical([m for m in c.members if m.article == ident]).encode())
     return h.hexdigest()
+
+
+def _with_texts(gs: GraphStore, records: dict[str, dict], idents) -> None:
+    """Fill in the text of cached records (kept in the article graphs, not the bookkeeping)."""
+    missing = [i for i in idents if "text" not in records[i]["article"]]
+    for ident, text in gs.article_texts(missing).items():
+        records[ident]["article"]["text"] = text
+    lost = [i for i in missing if "text" not in records[i]["article"]]
+    if lost:
+        raise GhatnaError(f"{gs.path}: the graph of article {lost[0]} has no text; rebuild the store")
 
 
 def _write_all(gs: GraphStore, records: dict[str, dict], old_hashes: dict[str, str | None], gaz,
@@ -241,22 +260,32 @@ def _write_all(gs: GraphStore, records: dict[str, dict], old_hashes: dict[str, s
     t = time.perf_counter()
     inputs = [ArticleEvents(ident, rec["article"]["published"], events_of(rec)) for ident, rec in records.items()]
     clusters = resolve(inputs, gaz)
+    del inputs
     report.timings["resolve"] = time.perf_counter() - t
+    t = time.perf_counter()
     by_article: dict[str, list[Cluster]] = {}
     for c in clusters:
         for src in c.sources:
             by_article.setdefault(src, []).append(c)
         report.events[c.type] += 1
-    writes = []
+    digests: dict[str, str] = {}
+    changed = []
     for ident in sorted(records):
-        sig = _signature(records[ident], by_article.get(ident, []))
-        if old_hashes.get(ident) == sig:
-            continue
-        quads = article_quads(_meta(records[ident]), by_article.get(ident, []), gaz)
-        report.triples += len(quads)
-        writes.append((ident, quads, records[ident], sig))
+        sig = _signature(records[ident], by_article.get(ident, []), digests)
+        if old_hashes.get(ident) != sig:
+            changed.append((ident, sig))
+    _with_texts(gs, records, [ident for ident, _ in changed])   # before their graphs are dropped
+    report.timings["signatures"] = time.perf_counter() - t
+
+    def quads_of(ident: str):
+        def make():
+            quads = article_quads(_meta(records[ident]), by_article.get(ident, []), gaz)
+            report.triples += len(quads)
+            return quads
+        return make
+
     t = time.perf_counter()
-    report.written = gs.apply(writes, removals)
+    report.written = gs.apply([(ident, quads_of(ident), records[ident], sig) for ident, sig in changed], removals)
     report.timings["write"] = time.perf_counter() - t
     report.articles_in_store = len(records)
 
@@ -274,7 +303,10 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
             raise GhatnaError(f"{missing[0]}: no such article in {gs.path}")
         gone = set(names)
         records = {i: r["extraction"] for i, r in stored.items() if i not in gone}
-        records = {i: (r if r.get("version") == EXTRACTION_VERSION else _reextract(r, gaz)) for i, r in records.items()}
+        stale = [i for i, r in records.items() if r.get("version") != EXTRACTION_VERSION]
+        _with_texts(gs, records, stale)
+        for i in stale:
+            records[i] = _reextract(records[i], gaz)
         _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report, sorted(gone))
         gs.flush()
         gs.publish_view()

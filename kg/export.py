@@ -5,7 +5,7 @@ rdflib and other RDF tools read back).
 """
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Iterable
 
 import pyoxigraph as ox
 from pyoxigraph import Quad, Triple
@@ -41,10 +41,13 @@ def export(gs: GraphStore, fmt: str, output: IO[bytes] | str | None = None) -> b
         raise GhatnaError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     rdf_format, keeps_graphs = FORMATS[fmt]
     quads = (q for q in gs.store.quads_for_pattern(None, None, None, None) if q.graph_name != GRAPH_BUILD)
-    data: list[Quad] | list[Triple]
+    data: Iterable[Quad] | list[Triple]
     if keeps_graphs:
-        data = sorted(quads, key=str)
+        # streamed in the store's index order (graph by graph; the same for the same content), so that
+        # exporting costs what Oxigraph's own dump costs and holds nothing in memory
+        data = quads
     else:
+        # a triple reported by several articles is written once; sorted, so subjects stay together
         data = sorted({q.triple for q in quads}, key=str)
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     return ox.serialize(data, output, rdf_format, prefixes=prefixes)

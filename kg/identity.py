@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .events import CountClaim, Event, Span
 from .gazetteer import Gazetteer
@@ -64,9 +65,10 @@ def dates_compatible(a: str | None, b: str | None) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def _grams(s: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _grams(s: str) -> frozenset[str]:
     s = re.sub(r"\s+", " ", re.sub(r"[\"'‘’“”।.,!?]", " ", s)).strip()
-    return {s[i:i + 4] for i in range(max(0, len(s) - 3))}
+    return frozenset(s[i:i + 4] for i in range(max(0, len(s) - 3)))
 
 
 def quote_overlap(a: str, b: str) -> float:
@@ -135,8 +137,10 @@ def _merge_into(target: Event, other: Event) -> None:
 
 
 def _copy(ev: Event) -> Event:
-    from .events import event_from_dict
-    return event_from_dict(ev.to_dict())
+    """A copy whose lists and role map can be merged into without touching ``ev`` (spans, counts and
+    minted entities are never changed in place, so they are shared)."""
+    return replace(ev, evidence=list(ev.evidence), roles={k: list(v) for k, v in ev.roles.items()},
+                   quotes=list(ev.quotes), counts=list(ev.counts), new_entities=list(ev.new_entities))
 
 
 # ---------------------------------------------------------------------- compatibility rules
