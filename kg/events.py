@@ -1,7 +1,7 @@
 """What extractors return: :class:`Event` with its :class:`Span` evidence, plain and JSON-serialisable."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Span", "CountClaim", "NewEntity", "Event", "EVENT_TYPES", "event_from_dict"]
@@ -69,7 +69,14 @@ class Event:
         return self.roles.get(name, [])
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What :func:`dataclasses.asdict` gives, built directly (it deep-copies every value: slow)."""
+        d = dict(vars(self))
+        d["evidence"] = [dict(vars(s)) for s in self.evidence]
+        d["roles"] = {k: list(v) for k, v in self.roles.items()}
+        d["quotes"] = list(self.quotes)
+        d["counts"] = [{**vars(c), "span": dict(vars(c.span)) if c.span is not None else None} for c in self.counts]
+        d["new_entities"] = [dict(vars(n)) for n in self.new_entities]
+        return d
 
 
 def event_from_dict(d: dict[str, Any]) -> Event:

@@ -93,6 +93,7 @@ _TERMINATORS = "।?!॥"
 _OPEN_DOUBLE = "“«"
 _CLOSE_DOUBLE = "”»"
 _MAX_QUOTE = 700  # an unclosed quote stops protecting the sentence after this many characters
+_SALIENT = re.compile("[" + re.escape('"\'.' + _TERMINATORS + _OPEN_DOUBLE + _CLOSE_DOUBLE) + "]")
 # A longer run without a sentence mark is cut at a space (or here): it is not a sentence a reporter wrote,
 # and the extractors' work grows faster than linearly with a sentence's length.
 _MAX_SENTENCE = 1000
@@ -129,6 +130,14 @@ def split_sentences(text: str) -> list[Sentence]:
         i = 0
         n = len(line)
         while i < n:
+            # characters that are no quote, terminator or full stop only end an over-long open quote:
+            # jump to the next character that matters and apply that first
+            m = _SALIENT.search(line, i)
+            if m is None:
+                break
+            i = m.start()
+            if in_quote and i - 1 - quote_open_at > _MAX_QUOTE:
+                in_quote = False
             ch = line[i]
             two = line[i:i + 2]
             if ch == '"' or two == "''":

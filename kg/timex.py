@@ -161,19 +161,25 @@ _MAP = {
 _FOLD_NEEDED = regex.compile("[" + "".join(_DROP) + "".join(_MAP) + "]")
 
 
+_FOLD_TABLE = {**{ord(c): None for c in _DROP}, **{ord(k): v for k, v in _MAP.items()}}
+_DROPPED = regex.compile("[" + "".join(_DROP) + "]")
+
+
 def _fold(text: str) -> tuple[str, Sequence[int]]:
-    """Folded text and, for each folded index (plus one past the end), the original index."""
+    """Folded text and, for each folded index (plus one past the end), the original index.
+
+    >>> _fold("फ़रवरी"), _fold("ab")
+    (('फरवरी', [0, 2, 3, 4, 5, 6]), ('ab', range(0, 3)))
+    """
     if not _FOLD_NEEDED.search(text):
         return text, range(len(text) + 1)
-    chars: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        chars.append(_MAP.get(ch, ch))
-        index.append(i)
-    index.append(len(text))
-    return "".join(chars), index
+    start = 0
+    for m in _DROPPED.finditer(text):   # dropped characters are few: copy the runs between them
+        index.extend(range(start, m.start()))
+        start = m.end()
+    index.extend(range(start, len(text) + 1))
+    return text.translate(_FOLD_TABLE), index
 
 
 def _key(s: str) -> str:

@@ -174,3 +174,19 @@ def test_gazetteer_knows_the_contract_wikidata_links(gaz):
 ])
 def test_numbers(text, value):
     assert find_numbers(text)[0].value == value
+
+
+def test_event_to_dict_is_asdict_and_round_trips():
+    """``Event.to_dict`` is built by hand for speed: it must equal ``dataclasses.asdict`` and share nothing."""
+    from dataclasses import asdict
+
+    from kg.events import CountClaim, Event, NewEntity, Span, event_from_dict
+    ev = Event("TroopDeployment", "a1", [Span(0, 4, "सैनिक")], "deployment.v1", roles={"sender": ["e:x"]},
+               quotes=["q"], counts=[CountClaim(100, "about", "कोई", Span(5, 8, "१००")), CountClaim(7)],
+               new_entities=[NewEntity("e:n", "Person", "नाम")], date="2024-06", during=1)
+    d = ev.to_dict()
+    assert d == asdict(ev)
+    d["roles"]["sender"].append("e:y")
+    d["evidence"][0]["start"] = 9
+    assert ev.roles["sender"] == ["e:x"] and ev.evidence[0].start == 0
+    assert event_from_dict(asdict(ev)) == ev
