@@ -248,6 +248,8 @@ def _signature(record: dict, clusters: list[Cluster], digests: dict[str, str]) -
 def _with_texts(gs: GraphStore, records: dict[str, dict], idents) -> None:
     """Fill in the text of cached records (kept in the article graphs, not the bookkeeping)."""
     missing = [i for i in idents if "text" not in records[i]["article"]]
+    if not missing:
+        return
     for ident, text in gs.article_texts(missing).items():
         records[ident]["article"]["text"] = text
     lost = [i for i in missing if "text" not in records[i]["article"]]
