@@ -206,23 +206,25 @@ def test_sigkill_at_any_point_leaves_a_store_that_works_and_the_next_build_compl
                                 start_new_session=True)
 
     # how long an uninterrupted build takes, from the old store (drop, rewrite, publish) and from nothing
+    # (the shorter of two runs: a first, cold run overstates it and the kills would come after the end)
     duration = {}
     for from_old in (True, False):
-        timing = tmp_path / f"timing{from_old}.oxigraph"
-        if from_old:
-            shutil.copytree(old_store, timing)
-        t0 = time.monotonic()
-        proc = start(timing)
-        assert proc.wait(timeout=120) == 0, proc.stderr.read()
-        duration[from_old] = time.monotonic() - t0
-        proc.stderr.close()
-        assert nquads(timing) == ref_nq
+        for attempt in range(2):
+            timing = tmp_path / f"timing{from_old}{attempt}.oxigraph"
+            if from_old:
+                shutil.copytree(old_store, timing)
+            t0 = time.monotonic()
+            proc = start(timing)
+            assert proc.wait(timeout=120) == 0, proc.stderr.read()
+            duration[from_old] = min(duration.get(from_old, 1e9), time.monotonic() - t0)
+            proc.stderr.close()
+            assert nquads(timing) == ref_nq
 
     seed = random.randrange(1 << 30)   # new points on every run; the seed is in every failure message
     rng = random.Random(seed)
     n = 9
-    fractions = sorted([0.97 * (i + rng.random()) / n for i in range(n)]   # spread over the build
-                       + [rng.uniform(0.7, 0.97) for _ in range(3)])        # more where it writes
+    fractions = sorted([0.92 * (i + rng.random()) / n for i in range(n)]   # spread over the build
+                       + [rng.uniform(0.65, 0.92) for _ in range(3)])       # more where it writes
     killed, states = 0, []
     for i, fraction in enumerate(fractions):
         store = tmp_path / f"s{i}.oxigraph"
@@ -274,7 +276,7 @@ def test_sigkill_at_any_point_leaves_a_store_that_works_and_the_next_build_compl
         shutil.rmtree(store)
         shutil.rmtree(view_root(store))
     print(f"builds {duration} s; killed {killed}/{len(fractions)}; states after the kills: {states}")
-    assert killed >= 8, f"only {killed} builds were killed before they ended"
+    assert killed >= 8, f"only {killed} builds were killed before they ended (builds {duration} s; {states})"
 
 
 def test_stale_view_folders_of_a_killed_build_are_cleaned(writable_seed_store, seeds_dir):
