@@ -41,8 +41,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 from .errors import StoreError
 from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
 from .resources import ontology_dir
-from .store import (FORMAT_VERSION, P_FORMAT, P_RESOURCE_HASH, P_VERSION, STORE_NODE, GraphStore, _record,
-                    _skolemize, records_from_quads)
+from .store import (FORMAT_VERSION, P_FORMAT, P_NIF_IS_STRING, P_RESOURCE_HASH, P_VERSION, STORE_NODE,
+                    GraphStore, _record, _skolemize, records_from_quads)
 
 __all__ = ["RemoteStore", "open_remote", "bind_values", "USER_ENV", "PASSWORD_ENV"]
 
@@ -396,10 +396,12 @@ class RemoteStore:
             self.update(f"INSERT DATA {{ GRAPH {GRAPH_BUILD} {{\n"
                         + "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples) + "\n} }")
 
-    def apply(self, writes: list[tuple[str, list[Quad], dict, str]], removals: list[str], chunk: int = 50) -> int:
+    def apply(self, writes, removals: list[str], chunk: int = 50) -> int:
         """Replace and remove article graphs (see :meth:`kg.store.GraphStore.apply`): first the records of
         every graph that changes or goes are deleted, with the removed graphs; then each graph is written
-        with one request, followed by its record. Returns the number of graphs written."""
+        with one request, followed by its record. ``quads`` may be a function that makes them. Returns
+        the number of graphs written."""
+        writes = list(writes)
         gone = sorted({ident for ident, *_ in writes} | set(removals))
         for i in range(0, len(gone), chunk):
             part = gone[i:i + chunk]
@@ -409,9 +411,19 @@ class RemoteStore:
             ops += [f"DROP SILENT GRAPH {article_iri(ident)}" for ident in part if ident in removals]
             self.update(" ;\n".join(ops))
         for ident, quads, extraction, graph_hash in writes:
-            self._put_graph(article_iri(ident), [q.triple for q in quads])
+            self._put_graph(article_iri(ident), [q.triple for q in (quads() if callable(quads) else quads)])
             self._add_build([q.triple for q in GraphStore._record_quads(ident, extraction, graph_hash)])
         return len(writes)
+
+    def article_texts(self, idents: Iterable[str]) -> dict[str, str]:
+        """The text of stored articles, read from their graphs (records do not repeat it)."""
+        out = {}
+        for ident in idents:
+            graph = article_iri(ident)
+            ctx = NamedNode(graph.value + "#context")
+            for row in self.query(f"SELECT ?t WHERE {{ GRAPH {graph} {{ {ctx} {P_NIF_IS_STRING} ?t }} }}"):
+                out[ident] = row["t"].value
+        return out
 
     def flush(self) -> None:
         """Nothing to do: every request is complete when it returns."""
