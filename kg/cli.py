@@ -17,7 +17,8 @@ from .errors import GhatnaError
 
 EXIT_SKIPPED = 3  # kg build finished but skipped files it could not read
 
-_STORE_HELP = "Store folder (default: $KG_STORE or ./kg.oxigraph)."
+_STORE_HELP = ("Store folder, or the query endpoint URL of a SPARQL 1.1 server (login from $KG_SPARQL_USER and "
+               "$KG_SPARQL_PASSWORD) (default: $KG_STORE or ./kg.oxigraph).")
 
 
 def _errors(fn):
@@ -34,9 +35,13 @@ def _errors(fn):
     return wrapper
 
 
+def _is_url(store: str) -> bool:
+    return store.startswith(("http://", "https://"))
+
+
 def _store_option(f):
     return click.option("--store", "store", envvar="KG_STORE", default="kg.oxigraph", show_default=True,
-                        help=_STORE_HELP, metavar="DIR")(f)
+                        help=_STORE_HELP, metavar="DIR|URL")(f)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -452,6 +457,8 @@ def backup(target, store):
     from .errors import StoreLockedError
     from .store import open_store, writer_active
 
+    if _is_url(store):
+        raise GhatnaError(f"{store}: kg backup copies a store folder; back up a SPARQL server with its own tools")
     note = ""
     try:
         if writer_active(store):
@@ -480,6 +487,8 @@ def serve(store, host, port):
     from .serve import serve as run_serve
     from .store import open_store
 
+    if _is_url(store):
+        raise GhatnaError(f"{store}: kg serve publishes a store folder; a SPARQL server is an endpoint already")
     open_store(store, read_only=True).close()  # a clear error now rather than on the first request
     run_serve(store, host=host, port=port, ready=lambda url: click.echo(f"serving {store} read-only at {url}"))
 

@@ -432,6 +432,9 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
     :class:`StoreError` when it does not exist (reading) or cannot be opened.
     """
     p = str(path or default_store_path())
+    if p.startswith(("http://", "https://")):  # a SPARQL 1.1 server's query endpoint (see kg.remote)
+        from .remote import open_remote
+        return open_remote(p, read_only=read_only, create=create)  # type: ignore[return-value]
     if read_only or not create:
         if not Path(p).is_dir():
             raise StoreError(f"{p}: no store here; build one first with: kg build --store {p}")
