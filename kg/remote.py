@@ -377,7 +377,7 @@ class RemoteStore:
         except ValueError as e:
             raise StoreError(f"{_safe(url)}: not a valid URL ({e})") from None
         if not parts.hostname:
-            raise StoreError(f"{url}: not a valid URL (no host)")
+            raise StoreError(f"{_safe(url)}: not a valid URL (no host)")
         if parts.username or parts.password:
             raise StoreError(f"{_safe(url)}: put credentials in {USER_ENV}/{PASSWORD_ENV}, not in the URL")
         d_update, d_gsp = _derive(url)

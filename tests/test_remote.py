@@ -175,6 +175,7 @@ def test_the_queries_follow_the_ontology_class_hierarchy_in_full():
     ("http://127.0.0.1:1/sparql", r"http://127\.0\.0\.1:1/sparql: cannot reach the SPARQL server"),
     ("http://", r"http://: not a valid URL"),
     ("http://me:secret@127.0.0.1:1/sparql", r"put credentials in KG_SPARQL_USER/KG_SPARQL_PASSWORD, not in the URL"),
+    ("http://me:secret@/sparql", r"http:///sparql: not a valid URL \(no host\)"),
 ])
 def test_a_bad_or_unreachable_url_is_one_line(url, message):
     for args in (["query", "meetings"], ["build", Path(__file__).resolve().parent.parent / "seeds"], ["stats"],
