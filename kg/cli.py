@@ -35,10 +35,6 @@ def _errors(fn):
     return wrapper
 
 
-def _is_url(store: str) -> bool:
-    return store.startswith(("http://", "https://"))
-
-
 def _store_option(f):
     return click.option("--store", "store", envvar="KG_STORE", default="kg.oxigraph", show_default=True,
                         help=_STORE_HELP, metavar="DIR|URL")(f)
@@ -455,9 +451,9 @@ def backup(target, store):
       kg backup backups/kg-2025-09-03
     """
     from .errors import StoreLockedError
-    from .store import open_store, writer_active
+    from .store import is_server_url, open_store, writer_active
 
-    if _is_url(store):
+    if is_server_url(store):
         raise GhatnaError(f"{store}: kg backup copies a store folder; back up a SPARQL server with its own tools")
     note = ""
     try:
@@ -485,9 +481,9 @@ def serve(store, host, port):
       kg serve --port 7878   # then: curl 'http://127.0.0.1:7878/sparql?query=ASK{?s ?p ?o}'
     """
     from .serve import serve as run_serve
-    from .store import open_store
+    from .store import is_server_url, open_store
 
-    if _is_url(store):
+    if is_server_url(store):
         raise GhatnaError(f"{store}: kg serve publishes a store folder; a SPARQL server is an endpoint already")
     open_store(store, read_only=True).close()  # a clear error now rather than on the first request
     run_serve(store, host=host, port=port, ready=lambda url: click.echo(f"serving {store} read-only at {url}"))

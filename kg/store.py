@@ -30,7 +30,7 @@ from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
 from .resources import ontology_dir
 from .vocab import ID_NS, NIF
 
-__all__ = ["GraphStore", "open_store", "DEFAULT_STORE", "FORMAT_VERSION", "default_store_path"]
+__all__ = ["GraphStore", "open_store", "is_server_url", "DEFAULT_STORE", "FORMAT_VERSION", "default_store_path"]
 
 DEFAULT_STORE = "kg.oxigraph"
 FORMAT_VERSION = "1"
@@ -425,6 +425,11 @@ def writer_active(path: str | Path) -> bool:
     return False
 
 
+def is_server_url(store: str | Path) -> bool:
+    """Whether ``--store`` names a SPARQL 1.1 server's query endpoint (see :mod:`kg.remote`), not a folder."""
+    return str(store).startswith(("http://", "https://"))
+
+
 def open_store(path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> GraphStore:
     """Open (or create) the store at ``path`` (default ``$KG_STORE`` or ``./kg.oxigraph``).
 
@@ -432,7 +437,7 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
     :class:`StoreError` when it does not exist (reading) or cannot be opened.
     """
     p = str(path or default_store_path())
-    if p.startswith(("http://", "https://")):  # a SPARQL 1.1 server's query endpoint (see kg.remote)
+    if is_server_url(p):
         from .remote import open_remote
         return open_remote(p, read_only=read_only, create=create)  # type: ignore[return-value]
     if read_only or not create:
