@@ -305,15 +305,15 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _sweep_views(root: Path, keep: str) -> None:
-    """Remove older view generations (marker first: a reader linking from one then retries), links and
-    generations left by a killed writer, and reader snapshots whose process is gone."""
+    """Remove older view generations (marker first: a reader linking from one then retries), links,
+    generations and half-made checkpoints left by a killed writer, and reader snapshots whose process is gone."""
     for entry in root.iterdir():
         name = entry.name
         if name in (keep, VIEW_CURRENT):
             continue
         if name.startswith("current.tmp"):
             entry.unlink(missing_ok=True)
-        elif re.fullmatch(r"g\d+", name):
+        elif re.fullmatch(r"g\d+(\.tmp)?", name):   # RocksDB checkpoints into "<dir>.tmp", then renames
             (entry / VIEW_COMPLETE).unlink(missing_ok=True)
             shutil.rmtree(entry, ignore_errors=True)
         elif (m := re.fullmatch(r"r(\d+)\..+", name)) and not _pid_alive(int(m.group(1))):

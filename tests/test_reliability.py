@@ -287,6 +287,7 @@ def test_stale_view_folders_of_a_killed_build_are_cleaned(writable_seed_store, s
     (root / "g00000000000000000001").mkdir()
     (root / "g00000000000000000001" / "CURRENT").write_text("x")
     (root / "current.tmp999999").symlink_to("g00000000000000000001")
+    (root / "g00000000000000000002.tmp").mkdir()   # RocksDB's checkpoint folder before its rename
     (root / "r999999.dead").mkdir()           # no such process
     (root / f"r{os.getpid()}.alive").mkdir()  # this process: a reader still at work
     build([seeds_dir / "000_ce5797c3e7b73d6e.txt"], s)
