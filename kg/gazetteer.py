@@ -100,6 +100,8 @@ class Gazetteer:
         self.entities = entities
         self._titles = titles
         self._capital_of: dict[str, str] | None = None
+        self._enclosing_cache: dict[str, frozenset[str]] = {}
+        self._outermost_cache: dict[str, frozenset[str]] = {}
         self._lookup: dict[str, list[tuple[str, object]]] = {}
         for e in entities.values():
             for name in e.names:
@@ -187,21 +189,36 @@ class Gazetteer:
 
     def within(self, inner: str, outer: str) -> bool:
         """True when place ``inner`` is ``outer`` or lies inside it."""
-        seen: set[str] = set()
-        todo = [inner]
-        while todo:
-            cur = todo.pop()
-            if cur == outer:
-                return True
-            if cur in seen:
-                continue
-            seen.add(cur)
-            e = self.entities.get(cur)
-            if e:
-                todo.extend(e.located_in)
-                if e.kind != "country" and e.country:
-                    todo.append(e.country)
-        return False
+        return outer in self._enclosing(inner)
+
+    def _enclosing(self, iri: str) -> frozenset[str]:
+        """``iri`` and every place it lies in (``located_in`` and, below country level, its country)."""
+        cache = self._enclosing_cache
+        if iri not in cache:
+            seen: set[str] = set()
+            todo = [iri]
+            while todo:
+                cur = todo.pop()
+                if cur in seen:
+                    continue
+                seen.add(cur)
+                e = self.entities.get(cur)
+                if e:
+                    todo.extend(e.located_in)
+                    if e.kind != "country" and e.country:
+                        todo.append(e.country)
+            cache[iri] = frozenset(seen)
+        return cache[iri]
+
+    def outermost(self, iri: str) -> frozenset[str]:
+        """The outermost places enclosing ``iri`` (itself when it lies in nothing known): those whose
+        every enclosing place encloses them back. When ``within(x, y)``, every outermost place of ``y`` is
+        one of ``x``, so two places one of which lies in the other always share one (a blocking key)."""
+        cache = self._outermost_cache
+        if iri not in cache:
+            cache[iri] = frozenset(r for r in self._enclosing(iri)
+                                   if all(r in self._enclosing(p) for p in self._enclosing(r)))
+        return cache[iri]
 
     def holder(self, iri_roles: list[tuple[str, Role]], day: dt.date | None) -> str | None:
         """Who held a role phrase on ``day``; without a day, the current (open-ended) holder."""

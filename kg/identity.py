@@ -12,11 +12,14 @@ build and any sequence of incremental builds give the same graph.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Iterator
 
 from .events import CountClaim, Event, Span
 from .gazetteer import Gazetteer
@@ -285,26 +288,62 @@ class _UnionFind:
             self.parent[max(a, b)] = min(a, b)
 
 
-def _block_keys(ev: Event, occasion: str | None = None) -> list[tuple]:
+def _block_keys(ev: Event, occasion: str | None = None, gaz: Gazetteer | None = None) -> list[tuple]:
     """Keys any compatible pair of events shares, so only events with a common key are compared.
 
-    Meetings share two participants, treaties two parties, deployments their sender, statements their
-    speaker and occasion or (without an occasion) one of their quote's rarest 4-grams — half the shorter
-    quote's 4-grams must occur in the other, so two matching quotes share most of them.
+    Meetings share two participants and their medium, treaties two parties. Deployments share their
+    sender and status, and either their host (when both name one) or an outermost place enclosing their
+    destinations (a destination lying in the other's, see :meth:`Gazetteer.outermost`); one with neither
+    host nor destination is compatible with none. Statements share their speaker and occasion or
+    (without an occasion) one of their quote's rarest 4-grams — half the shorter quote's 4-grams must
+    occur in the other, so two matching quotes share most of them.
+
+    Finer keys leave the clusters as they are (the agglomeration skips incompatible pairs, whatever
+    keys brought them together) and keep the compared pairs near-linear in the corpus.
     """
     if ev.type == "Meeting":
         ps = sorted(ev.role("participant"))
-        return [("m", a, b) for i, a in enumerate(ps) for b in ps[i + 1:]]
+        return [("m", a, b, ev.medium or "") for i, a in enumerate(ps) for b in ps[i + 1:]]
     if ev.type == "Treaty":
         ps = sorted(ev.role("party"))
         return [("t", a, b) for i, a in enumerate(ps) for b in ps[i + 1:]]
     if ev.type == "TroopDeployment":
-        return [("d", tuple(ev.role("sender")), ev.status)]
+        base = ("d", tuple(ev.role("sender")), ev.status)
+        if gaz is None:
+            return [base]
+        keys = [(*base, "host", tuple(ev.role("host")))] if ev.role("host") else []
+        keys += sorted({(*base, "in", top) for place in ev.role("destination") for top in gaz.outermost(place)})
+        return keys
     speaker = tuple(ev.role("speaker"))
     keys: list[tuple] = [("s", speaker, "occasion", occasion)] if occasion else []
-    grams = sorted(_grams(" ".join(ev.quotes)), key=lambda g: hashlib.md5(g.encode("utf-8")).digest())[:4]
+    grams = heapq.nsmallest(4, _grams(" ".join(ev.quotes)), key=_gram_rank)
     keys += [("s", speaker, g) for g in grams]
     return keys
+
+
+@lru_cache(maxsize=1 << 18)
+def _gram_rank(gram: str) -> bytes:
+    """A fixed pseudo-random order of 4-grams (the same on every machine and run)."""
+    return hashlib.md5(gram.encode("utf-8")).digest()
+
+
+def _candidate_pairs(items: list[Event], keys) -> Iterator[tuple[int, int]]:
+    """Every pair ``i < j`` of items sharing a block key, once, in sorted order, made one ``i`` at a time
+    (a corpus's pairs, materialised, outgrow its events many times over)."""
+    blocks: dict[tuple, list[int]] = {}
+    item_keys = []
+    for i, ev in enumerate(items):
+        ks = keys(ev)
+        item_keys.append(ks)
+        for k in ks:
+            blocks.setdefault(k, []).append(i)
+    for i, ks in enumerate(item_keys):
+        later: set[int] = set()
+        for k in ks:
+            members = blocks[k]
+            later.update(members[bisect.bisect_right(members, i):])
+        for j in sorted(later):
+            yield i, j
 
 
 def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
@@ -312,20 +351,22 @@ def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
     and they share no article (an article's own mentions were merged already). Only events sharing a
     block key (``_block_keys``) are compared, which keeps large corpora near-linear."""
     keys = keys or (lambda ev: _block_keys(ev))
-    blocks: dict[tuple, list[int]] = {}
-    for i, ev in enumerate(items):
-        for k in keys(ev):
-            blocks.setdefault(k, []).append(i)
-    pairs = sorted({(a, b) for members in blocks.values() for x, a in enumerate(members) for b in members[x + 1:]})
     uf = _UnionFind(len(items))
     groups: dict[int, list[int]] = {i: [i] for i in range(len(items))}
     articles: dict[int, set[str]] = {i: {items[i].article} for i in range(len(items))}
-    for i, j in pairs:
+    # pairs of groups found unable to join (as root * n + root): groups only grow, so they never will, and
+    # many candidate pairs lead from one group into the same other group (a root names its group until
+    # the group joins another)
+    n = len(items)
+    failed: set[int] = set()
+    for i, j in _candidate_pairs(items, keys):
         ri, rj = uf.find(i), uf.find(j)
-        if ri == rj or articles[ri] & articles[rj]:
+        if ri == rj or ri * n + rj in failed or articles[ri] & articles[rj]:
             continue
         gi, gj = groups[ri], groups[rj]
-        if all(ok(items[x], items[y]) for x in gi for y in gj):
+        if not all(ok(items[x], items[y]) for x in gi for y in gj):
+            failed.add(ri * n + rj)
+        else:
             uf.union(ri, rj)
             root, other = (ri, rj) if uf.find(ri) == ri else (rj, ri)
             groups[root] = sorted(gi + gj)
@@ -350,7 +391,8 @@ def resolve(articles: list[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster
     # meetings, deployments, treaties: agglomerate on compatible descriptions
     for type_ in ("Meeting", "TroopDeployment", "Treaty"):
         items = sorted(by_type.get(type_, []), key=_key)
-        for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b)):
+        for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b),
+                              lambda ev: _block_keys(ev, gaz=gazetteer)):
             clusters.append(_make_cluster(type_, [items[i] for i in group], published))
     meeting_of = _link_statements(per_article, clusters, gazetteer, published)
     # statements: same speaker and occasion → pair by content; otherwise by quote overlap
@@ -384,7 +426,8 @@ def _mutual_best(a: Event, b: Event, same_slot: dict[tuple, list[Event]], occasi
     """``a`` and ``b`` are each other's most similar statement in the other's article (same speaker, occasion)."""
     def best(x: Event, article: str) -> Event | None:
         cands = same_slot.get((article, tuple(x.role("speaker")), occasion[id(x)]), [])
-        return max(cands, key=lambda y: (_content_similarity(x, y), -_key(y)[1]), default=None)
+        return max(cands, key=lambda y: (_content_similarity(x, y), -(y.evidence[0].start if y.evidence else 0)),
+                   default=None)
     return best(a, b.article) is b and best(b, a.article) is a
 
 
