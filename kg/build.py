@@ -9,7 +9,9 @@
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -54,6 +56,21 @@ def default_workers() -> int:
 def _meta(record: dict) -> ArticleMeta:
     a = record["article"]
     return ArticleMeta(a["ident"], a["text"], a["content_hash"], a["published"], a["headline"])
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc():
+    """Without Python's cyclic garbage collector while a build runs: a build holds millions of small
+    objects (records, events, clusters) that live to its end and form no cycles, and each full collection
+    walks all of them, more often the bigger the corpus (a third of resolution's time at 100,000
+    articles). Objects are still freed by reference counting; collection resumes after the build."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dict | None, str | None]:
@@ -107,6 +124,7 @@ def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, rep
         yield ident, raw, pub, str(f), max_bytes
 
 
+@_no_cyclic_gc()
 def build(paths: list[str | Path], store_path: str | Path | None = None, *, published: dt.date | None = None,
           strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES, max_files: int | None = None,
           workers: int | None = None, cluster: str | None = None,
@@ -292,6 +310,7 @@ def _write_all(gs: GraphStore, records: dict[str, dict], old_hashes: dict[str, s
     report.articles_in_store = len(records)
 
 
+@_no_cyclic_gc()
 def remove(idents: list[str], store_path: str | Path | None = None) -> BuildReport:
     """Retract articles: events only they reported disappear; others lose them as a source."""
     report = BuildReport()
