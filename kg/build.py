@@ -2,7 +2,8 @@
 
 1. Find the files; read each one's bytes and hash them. Articles whose content (and publication date
    option) did not change reuse their cached extraction; the others are parsed and extracted, in worker
-   processes when there are several (``workers``, default the core count).
+   processes when there are several (``workers``, default the core count). Records wait in a temporary
+   file, not in memory (:class:`_Spool`).
 2. Resolve identities over every article in the store (the result depends only on the set of articles).
 3. Compute each article's graph signature (its content and the descriptions of the events it reports);
    only graphs whose signature changed are rebuilt and written, through :meth:`GraphStore.apply`.
@@ -17,12 +18,14 @@ import json
 import os
 import shutil
 import stat
+import tempfile
 import time
+import zlib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
 from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_articles, parse_article
 from .errors import ArticleError, GhatnaError
@@ -73,6 +76,53 @@ def _no_cyclic_gc():
             gc.enable()
 
 
+@dataclass(frozen=True)
+class _Info:
+    """What a build checks about an article's record without reading it."""
+
+    content_hash: str
+    published: str | None
+    version: str | None
+    published_option: str | None
+    has_text: bool
+
+
+class _Spool:
+    """The articles' records while a build runs, kept on disk rather than in memory: zlib-compressed JSON
+    in an unnamed temporary file (in ``$TMPDIR``; the system removes it when it is closed or the process
+    ends), with only each record's place and :class:`_Info` in memory. A record is read back when it is
+    needed (for resolution, then for writing), one at a time."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="ghatna-records-")
+        self._at: dict[str, tuple[int, int]] = {}
+        self.info: dict[str, _Info] = {}
+
+    def put(self, record: dict) -> None:
+        """Keep ``record`` (a newer one for the same article replaces it)."""
+        a = record["article"]
+        data = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1)
+        self._file.seek(0, os.SEEK_END)
+        self._at[a["ident"]] = (self._file.tell(), len(data))
+        self._file.write(data)
+        self.info[a["ident"]] = _Info(a["content_hash"], a["published"], record.get("version"),
+                                      record.get("published_option"), "text" in a)
+
+    def get(self, ident: str) -> dict:
+        at, size = self._at[ident]
+        self._file.seek(at)
+        return json.loads(zlib.decompress(self._file.read(size)))
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def idents(self) -> list[str]:
+        return sorted(self._at)
+
+    def close(self) -> None:
+        self._file.close()
+
+
 def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dict | None, str | None]:
     """Worker: parse and extract one article; errors come back as a reason, never raise."""
     ident, raw, published, path, max_bytes = job
@@ -99,7 +149,7 @@ def _read_bytes(f: Path, max_bytes: int) -> bytes:
 
 
 def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, report: BuildReport,
-               cached: dict[str, dict]) -> Iterator[tuple[str, bytes, str | None, str, int]]:
+               cached: dict[str, _Info]) -> Iterator[tuple[str, bytes, str | None, str, int]]:
     """Jobs for the files whose content changed; counts unchanged ones and reports unreadable ones."""
     seen: dict[str, str] = {}
     pub = published.isoformat() if published else None
@@ -117,7 +167,7 @@ def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, rep
         seen[ident] = str(f)
         rec = cached.get(ident)
         digest = hashlib.sha256(raw).hexdigest()
-        if rec and rec["article"]["content_hash"] == digest and rec.get("published_option") == pub:
+        if rec and (rec.version, rec.content_hash, rec.published_option) == (EXTRACTION_VERSION, digest, pub):
             report.unchanged += 1
             report.read += 1
             continue
@@ -142,26 +192,24 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     gaz = load_gazetteer()
     created = not Path(store_path or default_store_path()).exists()
     gs = open_store(store_path)
+    spool = _Spool()
     try:
-        stored = gs.articles()
-        records = {ident: rec["extraction"] for ident, rec in stored.items()
-                   if rec["extraction"].get("version") == EXTRACTION_VERSION}
-        new: dict[str, dict] = {}
+        old_hashes = _load_records(gs, spool)
         done = 0
-        jobs = _read_jobs(files, published, max_bytes, report, records)
+        jobs = _read_jobs(files, published, max_bytes, report, spool.info)
         if cluster:  # a dask.distributed cluster ("local" starts one): the same job function remotely
             from .distributed import extract_on_cluster
             for path, record, error in extract_on_cluster(jobs, cluster):
-                done = _collect(path, record, error, new, report, published, progress, done, len(files))
+                done = _collect(path, record, error, spool, report, published, progress, done, len(files))
         elif workers > 1 and len(files) >= 8:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 results = pool.map(_extract_job, jobs, chunksize=16)
                 for path, record, error in results:
-                    done = _collect(path, record, error, new, report, published, progress, done, len(files))
+                    done = _collect(path, record, error, spool, report, published, progress, done, len(files))
         else:
             for job in jobs:
                 path, record, error = _extract_job(job)
-                done = _collect(path, record, error, new, report, published, progress, done, len(files))
+                done = _collect(path, record, error, spool, report, published, progress, done, len(files))
         report.timings["extract"] = time.perf_counter() - t0
         if strict and report.skipped:
             path, reason = report.skipped[0]
@@ -170,20 +218,33 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
                 shutil.rmtree(store_path or default_store_path(), ignore_errors=True)
             raise ArticleError(f"{path}: {reason} (--strict: nothing was written)")
         gs.ensure_static()  # after the --strict check: a refused build writes nothing
-        records.update(new)
-        stale = [ident for ident in stored if ident not in records]
-        if stale:  # cached by another extractor version: extract again from its text
-            cached = {ident: stored[ident]["extraction"] for ident in stale}
-            _with_texts(gs, cached, stale)
-            for ident in stale:
-                records[ident] = _reextract(cached[ident], gaz)
-        _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report, [])
+        _reextract_stale(gs, spool, gaz)
+        _write_all(gs, spool, old_hashes, gaz, report, [])
         gs.flush()
         gs.publish_view()
     finally:
+        spool.close()
         gs.close()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _load_records(gs: GraphStore, spool: _Spool, leave_out: Collection[str] = ()) -> dict[str, str | None]:
+    """The stored articles' records into ``spool`` (but those in ``leave_out``); their graph hashes."""
+    old_hashes = {}
+    for ident, rec in gs.iter_articles():
+        old_hashes[ident] = rec.get("graph_hash")
+        if ident not in leave_out:
+            spool.put(rec["extraction"])
+    return old_hashes
+
+
+def _reextract_stale(gs: GraphStore, spool: _Spool, gaz) -> None:
+    """Records cached by another extractor version (and not read again from a file): extract again from
+    the text their graph keeps."""
+    stale = [ident for ident, info in spool.info.items() if info.version != EXTRACTION_VERSION]
+    for ident, record in _with_texts(gs, spool, stale):
+        spool.put(_reextract(record, gaz))
 
 
 def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int) -> None:
@@ -205,12 +266,12 @@ def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int
             raise ArticleError(f"{e} (--strict: nothing was written)") from e
 
 
-def _collect(path, record, error, new, report, published, progress, done, total) -> int:
+def _collect(path, record, error, spool: _Spool, report, published, progress, done, total) -> int:
     if error is not None:
         report.skipped.append((path, error))
     else:
         record["published_option"] = published.isoformat() if published else None
-        new[record["article"]["ident"]] = record
+        spool.put(record)
         report.extracted += 1
         report.read += 1
     done += 1
@@ -246,15 +307,14 @@ def _canonical(value) -> str:
     return json.dumps(value, default=vars, sort_keys=True, ensure_ascii=False)
 
 
-def _signature(record: dict, clusters: list[Cluster], digests: dict[str, str]) -> str:
+def _signature(ident: str, info: _Info, clusters: list[Cluster], digests: dict[str, str]) -> str:
     """What an article's graph is made from: its record, the clusters it takes part in, and the code.
     (Events are hashed as canonical JSON of their fields, without ``asdict``'s deep copies; a cluster's
     description once per build, in ``digests``.)"""
     h = hashlib.sha256(_GRAPH_CODE.encode())
-    h.update(record["article"]["content_hash"].encode())
-    h.update((record["article"]["published"] or "").encode())
-    h.update(record["version"].encode())
-    ident = record["article"]["ident"]
+    h.update(info.content_hash.encode())
+    h.update((info.published or "").encode())
+    h.update((info.version or "").encode())
     for c in sorted(clusters, key=lambda c: c.iri):
         if c.iri not in digests:
             digests[c.iri] = hashlib.sha256(_canonical([c.iri, c.during, c.description]).encode()).hexdigest()
@@ -263,24 +323,29 @@ def _signature(record: dict, clusters: list[Cluster], digests: dict[str, str]) -
     return h.hexdigest()
 
 
-def _with_texts(gs: GraphStore, records: dict[str, dict], idents) -> None:
-    """Fill in the text of cached records (kept in the article graphs, not the bookkeeping)."""
-    missing = [i for i in idents if "text" not in records[i]["article"]]
-    if not missing:
-        return
-    for ident, text in gs.article_texts(missing).items():
-        records[ident]["article"]["text"] = text
-    lost = [i for i in missing if "text" not in records[i]["article"]]
-    if lost:
-        raise GhatnaError(f"{gs.path}: the graph of article {lost[0]} has no text; rebuild the store")
+def _with_texts(gs: GraphStore, spool: _Spool, idents: list[str],
+                chunk: int = 500) -> Iterator[tuple[str, dict]]:
+    """The records of ``idents`` with their texts: cached records do not repeat the text, which their
+    article graph keeps; it is read from there, a chunk of articles at a time."""
+    for i in range(0, len(idents), chunk):
+        part = idents[i:i + chunk]
+        missing = [ident for ident in part if not spool.info[ident].has_text]
+        texts = gs.article_texts(missing) if missing else {}
+        for ident in part:
+            record = spool.get(ident)
+            if "text" not in record["article"]:
+                if ident not in texts:
+                    raise GhatnaError(f"{gs.path}: the graph of article {ident} has no text; rebuild the store")
+                record["article"]["text"] = texts[ident]
+            yield ident, record
 
 
-def _write_all(gs: GraphStore, records: dict[str, dict], old_hashes: dict[str, str | None], gaz,
+def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None], gaz,
                report: BuildReport, removals: list[str]) -> None:
     t = time.perf_counter()
-    inputs = [ArticleEvents(ident, rec["article"]["published"], events_of(rec)) for ident, rec in records.items()]
+    inputs = (ArticleEvents(ident, spool.info[ident].published, events_of(spool.get(ident), span_texts=False))
+              for ident in spool.idents())   # one article's mentions at a time
     clusters = resolve(inputs, gaz)
-    del inputs
     report.timings["resolve"] = time.perf_counter() - t
     t = time.perf_counter()
     by_article: dict[str, list[Cluster]] = {}
@@ -290,24 +355,31 @@ def _write_all(gs: GraphStore, records: dict[str, dict], old_hashes: dict[str, s
         report.events[c.type] += 1
     digests: dict[str, str] = {}
     changed = []
-    for ident in sorted(records):
-        sig = _signature(records[ident], by_article.get(ident, []), digests)
+    for ident in spool.idents():
+        sig = _signature(ident, spool.info[ident], by_article.get(ident, []), digests)
         if old_hashes.get(ident) != sig:
             changed.append((ident, sig))
-    _with_texts(gs, records, [ident for ident, _ in changed])   # before their graphs are dropped
+    del digests
+    # the texts of cached records, before their graphs are dropped: kept with the records
+    without_text = [ident for ident, _ in changed if not spool.info[ident].has_text]
+    for _, record in _with_texts(gs, spool, without_text):
+        spool.put(record)
     report.timings["signatures"] = time.perf_counter() - t
 
-    def quads_of(ident: str):
-        def make():
-            quads = article_quads(_meta(records[ident]), by_article.get(ident, []), gaz)
-            report.triples += len(quads)
-            return quads
-        return make
+    def write_of(ident: str, sig: str) -> tuple:
+        record: list[dict] = []
+
+        def quads():
+            record.append(spool.get(ident))
+            out = article_quads(_meta(record[0]), by_article.get(ident, []), gaz)
+            report.triples += len(out)
+            return out
+        return ident, quads, lambda: record.pop(), sig
 
     t = time.perf_counter()
-    report.written = gs.apply([(ident, quads_of(ident), records[ident], sig) for ident, sig in changed], removals)
+    report.written = gs.apply([write_of(ident, sig) for ident, sig in changed], removals)
     report.timings["write"] = time.perf_counter() - t
-    report.articles_in_store = len(records)
+    report.articles_in_store = len(spool)
 
 
 @_no_cyclic_gc()
@@ -316,21 +388,19 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
     report = BuildReport()
     gaz = load_gazetteer()
     gs = open_store(store_path, create=False)
+    spool = _Spool()
     try:
-        stored = gs.articles()
         names = [Path(i).stem if i.endswith(".txt") else i for i in idents]
-        missing = [i for i in names if i not in stored]
+        gone = set(names)
+        old_hashes = _load_records(gs, spool, leave_out=gone)
+        missing = [i for i in names if i not in old_hashes]
         if missing:
             raise GhatnaError(f"{missing[0]}: no such article in {gs.path}")
-        gone = set(names)
-        records = {i: r["extraction"] for i, r in stored.items() if i not in gone}
-        stale = [i for i, r in records.items() if r.get("version") != EXTRACTION_VERSION]
-        _with_texts(gs, records, stale)
-        for i in stale:
-            records[i] = _reextract(records[i], gaz)
-        _write_all(gs, records, {i: r.get("graph_hash") for i, r in stored.items()}, gaz, report, sorted(gone))
+        _reextract_stale(gs, spool, gaz)
+        _write_all(gs, spool, old_hashes, gaz, report, sorted(gone))
         gs.flush()
         gs.publish_view()
     finally:
+        spool.close()
         gs.close()
     return report

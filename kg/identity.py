@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .events import CountClaim, Event, Span
 from .gazetteer import Gazetteer
@@ -376,13 +376,15 @@ def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
     return [sorted(g) for g in groups.values()]
 
 
-def resolve(articles: list[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster]:
-    """All clusters of all articles, in a deterministic order."""
+def resolve(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster]:
+    """All clusters of all articles, in a deterministic order. ``articles`` may be a generator: only
+    each article's merged mentions are kept, not the mentions it gives."""
     per_article: dict[str, list[Event]] = {}
     published: dict[str, str | None] = {}
-    for a in sorted(articles, key=lambda a: a.ident):
+    for a in articles:
         per_article[a.ident] = _within_article(a.events)
         published[a.ident] = a.published
+    per_article = dict(sorted(per_article.items()))
     flat = [e for ident in sorted(per_article) for e in per_article[ident]]
     clusters: list[Cluster] = []
     by_type: dict[str, list[Event]] = {}

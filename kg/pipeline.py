@@ -69,5 +69,13 @@ def extraction_record(article: Article, events: list[Event]) -> dict[str, Any]:
     }
 
 
-def events_of(record: dict[str, Any]) -> list[Event]:
-    return [event_from_dict(e) for e in record["events"]]
+def events_of(record: dict[str, Any], *, span_texts: bool = True) -> list[Event]:
+    """The events of a cached record. ``span_texts=False`` leaves the evidence spans' text out (``""``):
+    it is the article's text between their offsets, which the graph takes from there, and resolving a
+    large corpus need not hold every sentence twice."""
+    if span_texts:
+        return [event_from_dict(e) for e in record["events"]]
+    return [event_from_dict({**e, "evidence": [{**s, "text": ""} for s in e.get("evidence", [])],
+                             "counts": [{**c, "span": {**c["span"], "text": ""} if c.get("span") else None}
+                                        for c in e.get("counts", [])]})
+            for e in record["events"]]

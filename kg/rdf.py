@@ -150,7 +150,7 @@ def article_quads(meta: ArticleMeta, clusters: list[Cluster], gaz: Gazetteer) ->
                 node = _span_node(art, span)
                 add(ev, GH.evidence, node)
                 add(node, RDF.type, NIF.String)
-                add(node, NIF.anchorOf, Literal(span.text))
+                add(node, NIF.anchorOf, Literal(meta.text[span.start:span.end]))   # the span's own text
                 add(node, NIF.beginIndex, Literal(str(span.start), datatype=XSD.nonNegativeInteger))
                 add(node, NIF.endIndex, Literal(str(span.end), datatype=XSD.nonNegativeInteger))
                 add(node, NIF.referenceContext, ctx)

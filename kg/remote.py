@@ -35,7 +35,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -45,7 +45,7 @@ from .errors import StoreError
 from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
 from .resources import ontology_dir
 from .store import (FORMAT_VERSION, ONTOLOGY_NODE, OWL_VERSION_INFO, P_FORMAT, P_ONTOLOGY_VERSION, P_RESOURCE_HASH,
-                    P_VERSION, STORE_NODE, GraphStore, _record, _skolemize, records_from_quads)
+                    P_VERSION, STORE_NODE, GraphStore, Write, _record, _skolemize, iter_records_from_quads)
 from .vocab import ID_NS, NIF
 
 __all__ = ["RemoteStore", "open_remote", "bind_values", "as_stored", "USER_ENV", "PASSWORD_ENV"]
@@ -560,7 +560,11 @@ class RemoteStore:
 
     def articles(self) -> dict[str, dict]:
         """Bookkeeping per article: ``{ident: {"content_hash", "graph_hash", "extraction"}}``."""
-        return records_from_quads(self.quads_for_pattern(None, None, None, GRAPH_BUILD))
+        return dict(self.iter_articles())
+
+    def iter_articles(self) -> Iterator[tuple[str, dict]]:
+        """:meth:`articles` one at a time."""
+        return iter_records_from_quads(self.quads_for_pattern(None, None, None, GRAPH_BUILD))
 
     # ------------------------------------------------------------------ writing
     def ensure_static(self) -> None:
@@ -612,12 +616,11 @@ class RemoteStore:
             self.update(f"INSERT DATA {{ GRAPH {GRAPH_BUILD} {{\n"
                         + "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples) + "\n} }")
 
-    def apply(self, writes: Iterable[tuple[str, list[Quad] | Callable[[], list[Quad]], dict, str]],
-              removals: list[str], chunk: int = 50) -> int:
+    def apply(self, writes: Iterable[Write], removals: list[str], chunk: int = 50) -> int:
         """Replace and remove article graphs (see :meth:`kg.store.GraphStore.apply`): first the records of
         every graph that changes or goes are deleted, with the removed graphs; then each graph is written
-        with one request, followed by its record. ``quads`` may be a function that makes them. Returns the
-        number of graphs written."""
+        with one request, followed by its record. ``quads`` and ``extraction`` may be functions that make
+        them. Returns the number of graphs written."""
         self._writable()
         writes = list(writes)
         gone = sorted({ident for ident, *_ in writes} | set(removals))
@@ -630,7 +633,8 @@ class RemoteStore:
             self.update(" ;\n".join(ops))
         for ident, quads, extraction, graph_hash in writes:
             self._put_graph(article_iri(ident), [q.triple for q in (quads() if callable(quads) else quads)])
-            self._add_build([q.triple for q in GraphStore._record_quads(ident, extraction, graph_hash)])
+            record = extraction() if callable(extraction) else extraction
+            self._add_build([q.triple for q in GraphStore._record_quads(ident, record, graph_hash)])
         return len(writes)
 
     def flush(self) -> None:

@@ -19,7 +19,7 @@ import threading
 import time
 import weakref
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
@@ -56,6 +56,11 @@ _WRITERS: "weakref.WeakValueDictionary[str, GraphStore]" = weakref.WeakValueDict
 
 def default_store_path() -> str:
     return os.environ.get("KG_STORE") or DEFAULT_STORE
+
+
+#: One article to write: ``(ident, quads, extraction, graph_hash)``, quads and extraction or functions
+#: that make them (see :meth:`GraphStore.apply`)
+Write = tuple[str, "list[Quad] | Callable[[], list[Quad]]", "dict | Callable[[], dict]", str]
 
 
 def _record(ident: str) -> NamedNode:
@@ -119,14 +124,18 @@ class GraphStore:
     # ------------------------------------------------------------------ articles
     def articles(self) -> dict[str, dict]:
         """Bookkeeping per article in the store: ``{ident: {"content_hash", "graph_hash", "extraction"}}``."""
-        return records_from_quads(self.store.quads_for_pattern(None, None, None, GRAPH_BUILD))
+        return dict(self.iter_articles())
 
-    def apply(self, writes: Iterable[tuple[str, list[Quad] | Callable[[], list[Quad]], dict, str]],
-              removals: list[str], batch_quads: int = 200_000) -> int:
+    def iter_articles(self) -> Iterator[tuple[str, dict]]:
+        """:meth:`articles` one at a time, without holding them all."""
+        return iter_records_from_quads(self.store.quads_for_pattern(None, None, None, GRAPH_BUILD))
+
+    def apply(self, writes: Iterable[Write], removals: list[str], batch_quads: int = 200_000) -> int:
         """Replace and remove article graphs so that a crash at any point leaves a consistent store.
 
-        ``writes`` are ``(ident, quads, extraction, graph_hash)``; ``quads`` may be a function that
-        makes them, called when the article's turn comes, so that only one batch is in memory.
+        ``writes`` are ``(ident, quads, extraction, graph_hash)``; ``quads`` and ``extraction`` may be
+        functions that make them, called (in that order) when the article's turn comes, so that only one
+        batch is in memory.
 
         First every graph that will change or go is dropped, with its bookkeeping, in one transaction.
         Graphs that stay unchanged already describe each event exactly as the new graphs will, so from
@@ -153,7 +162,8 @@ class GraphStore:
             batch: list[Quad] = []
             for ident, quads, extraction, graph_hash in writes:
                 batch.extend(quads() if callable(quads) else quads)
-                batch.extend(self._record_quads(ident, extraction, graph_hash))
+                batch.extend(self._record_quads(ident, extraction() if callable(extraction) else extraction,
+                                                graph_hash))
                 if len(batch) >= batch_quads:
                     loader.put(batch)
                     batch = []
@@ -372,26 +382,39 @@ def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
 
 
-def records_from_quads(quads) -> dict[str, dict]:
-    """Per-article bookkeeping read from the build graph's quads (any store that yields them)."""
+def iter_records_from_quads(quads) -> Iterator[tuple[str, dict]]:
+    """Per-article bookkeeping read from the build graph's quads (any store that yields them), one article
+    at a time: ``(ident, {"content_hash", "graph_hash", "extraction"})``. A store yields an article's
+    quads together (its index is ordered by graph, then subject), so only one is held at a time; any order
+    works."""
     prefix = BUILD + "article/"
-    out: dict[str, dict] = {}
+    partial: dict[str, dict] = {}
     for q in quads:
         if not q.subject.value.startswith(prefix):
             continue
-        rec = out.setdefault(q.subject.value, {})
+        rec = partial.setdefault(q.subject.value, {})
         if q.predicate == P_EXTRACTION:
             rec["extraction"] = q.object.value
         elif q.predicate == P_GRAPH_HASH:
             rec["graph_hash"] = q.object.value
         elif q.predicate == P_CONTENT_HASH:
             rec["content_hash"] = q.object.value
-    result = {}
-    for rec in out.values():
+        if len(rec) == 3:
+            del partial[q.subject.value]
+            yield _parsed(rec)
+    for rec in partial.values():   # a record without its graph hash (never written by a build)
         if "extraction" in rec:
-            data = json.loads(rec["extraction"])
-            result[data["article"]["ident"]] = {**rec, "extraction": data}
-    return result
+            yield _parsed(rec)
+
+
+def _parsed(rec: dict) -> tuple[str, dict]:
+    data = json.loads(rec["extraction"])
+    return data["article"]["ident"], {**rec, "extraction": data}
+
+
+def records_from_quads(quads) -> dict[str, dict]:
+    """Per-article bookkeeping read from the build graph's quads (any store that yields them)."""
+    return dict(iter_records_from_quads(quads))
 
 
 def view_root(path: str | Path) -> str:

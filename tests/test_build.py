@@ -131,6 +131,54 @@ def test_remove_retracts_an_article(tmp_path, seeds_dir):
     assert nquads(store) == nquads(fresh)
 
 
+def _age_the_records(store) -> None:
+    """Make every cached extraction look like another extractor version's (with no events)."""
+    import json
+
+    from kg.store import GRAPH_BUILD, P_EXTRACTION
+    gs = open_store(store)
+    for q in list(gs.store.quads_for_pattern(None, P_EXTRACTION, None, GRAPH_BUILD)):
+        record = json.loads(q.object.value)
+        record.update(version="0.0.1/old", events=[])
+        gs.store.remove(q)
+        gs.store.add(ox.Quad(q.subject, q.predicate, ox.Literal(json.dumps(record, ensure_ascii=False)), q.graph_name))
+    gs.close()
+
+
+def test_records_of_another_extractor_version_are_extracted_again_from_their_text(writable_seed_store, seeds_dir,
+                                                                                 seed_store):
+    """After an upgrade, articles not given again are extracted again from the text their graph keeps."""
+    _age_the_records(writable_seed_store)
+    one = sorted(seeds_dir.glob("*.txt"))[0]
+    report = build([one], writable_seed_store)   # the other four come from the store alone
+    assert (report.extracted, report.articles_in_store) == (1, 5)
+    assert nquads(writable_seed_store) == nquads(seed_store)
+    assert build([seeds_dir], writable_seed_store).written == 0
+
+
+def test_remove_extracts_the_remaining_old_records_again(writable_seed_store, tmp_path, seeds_dir):
+    _age_the_records(writable_seed_store)
+    remove(["001_10fe313b376d7345"], writable_seed_store)
+    fresh = tmp_path / "fresh"
+    build([f for f in seeds_dir.glob("*.txt") if f.stem != "001_10fe313b376d7345"], fresh)
+    assert nquads(writable_seed_store) == nquads(fresh)
+
+
+def test_the_record_spool_keeps_the_latest_record_of_each_article():
+    from kg.build import _Spool
+    spool = _Spool()
+    rec = {"version": "v", "published_option": None, "events": [{"type": "Meeting", "quotes": ["बातचीत"]}],
+           "article": {"ident": "b", "content_hash": "h1", "published": "2024-06-19", "text": "पाठ"}}
+    spool.put(rec)
+    spool.put({**rec, "article": {**rec["article"], "ident": "a"}})
+    spool.put({**rec, "article": {"ident": "b", "content_hash": "h2", "published": None}})
+    assert spool.idents() == ["a", "b"] and len(spool) == 2
+    assert spool.get("a")["events"] == rec["events"] and spool.get("a")["article"]["text"] == "पाठ"
+    assert spool.get("b")["article"] == {"ident": "b", "content_hash": "h2", "published": None}
+    assert (spool.info["b"].content_hash, spool.info["b"].has_text, spool.info["a"].has_text) == ("h2", False, True)
+    spool.close()
+
+
 def test_seed_scores_meet_the_targets(seed_store):
     gs = open_store(seed_store, read_only=True)
     report = evaluate_store(gs.store, "tests/data/gold/seeds.gold.json").to_dict()
