@@ -130,7 +130,7 @@ class GraphStore:
         """:meth:`articles` one at a time, without holding them all."""
         return iter_records_from_quads(self.store.quads_for_pattern(None, None, None, GRAPH_BUILD))
 
-    def apply(self, writes: Iterable[Write], removals: list[str], batch_quads: int = 200_000) -> int:
+    def apply(self, writes: Iterable[Write], removals: list[str], batch_quads: int = 50_000) -> int:
         """Replace and remove article graphs so that a crash at any point leaves a consistent store.
 
         ``writes`` are ``(ident, quads, extraction, graph_hash)``; ``quads`` and ``extraction`` may be
