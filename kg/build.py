@@ -220,8 +220,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
         gs.ensure_static()  # after the --strict check: a refused build writes nothing
         _reextract_stale(gs, spool, gaz)
         _write_all(gs, spool, old_hashes, gaz, report, [])
-        gs.flush()
-        gs.publish_view()
+        _settle(gs, report)
     finally:
         spool.close()
         gs.close()
@@ -245,6 +244,18 @@ def _reextract_stale(gs: GraphStore, spool: _Spool, gaz) -> None:
     stale = [ident for ident, info in spool.info.items() if info.version != EXTRACTION_VERSION]
     for ident, record in _with_texts(gs, spool, stale):
         spool.put(_reextract(record, gaz))
+
+
+def _settle(gs: GraphStore, report: BuildReport) -> None:
+    """Make the writes durable, compact the store after a large rewrite (a quarter of its articles or
+    more: a first build, a new extractor version; not an update of a few articles, which RocksDB's own
+    compaction handles), and publish the read view."""
+    gs.flush()
+    if report.written and report.written * 4 >= report.articles_in_store:
+        t = time.perf_counter()
+        gs.optimize()
+        report.timings["optimize"] = time.perf_counter() - t
+    gs.publish_view()
 
 
 def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int) -> None:
@@ -398,8 +409,7 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
             raise GhatnaError(f"{missing[0]}: no such article in {gs.path}")
         _reextract_stale(gs, spool, gaz)
         _write_all(gs, spool, old_hashes, gaz, report, sorted(gone))
-        gs.flush()
-        gs.publish_view()
+        _settle(gs, report)
     finally:
         spool.close()
         gs.close()

@@ -640,6 +640,9 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: every request is complete when it returns."""
 
+    def optimize(self) -> None:
+        """Nothing to do: the server looks after its own storage."""
+
     def publish_view(self) -> None:
         """Nothing to do: the server serves readers itself."""
 
