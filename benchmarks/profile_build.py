@@ -6,8 +6,8 @@ Runs :func:`kg.build.build` in this process with one worker (so that extraction 
 processes are invisible to cProfile), into a fresh store (default a folder under /tmp), then prints the
 build's own stage timings and the cumulative time of each stage's entry point: extraction
 (``kg.build._extract_job``), identity resolution (``kg.identity.resolve`` and its parts), graph
-signatures, quad generation (``kg.rdf.article_quads``), writing (``GraphStore.apply``), flush and read
-view, then the functions with the most own time. cProfile slows Python code down (roughly 1.5–2×), so
+signatures, quad generation (``kg.rdf.article_quads``), writing (``GraphStore.apply``), flush, compaction
+and read view, then the functions with the most own time. cProfile slows Python code down (roughly 1.5–2×), so
 read the shares, not the absolute seconds.
 """
 from __future__ import annotations
@@ -26,7 +26,9 @@ STAGES = [
     ("extraction (kg.build._extract_job)", "kg/build.py", "_extract_job"),
     ("  of which parse_article", "kg/article.py", "parse_article"),
     ("  of which extract (extractors, gazetteer, timex)", "kg/pipeline.py", "extract"),
-    ("bookkeeping read (GraphStore.articles)", "kg/store.py", "articles"),
+    ("bookkeeping read (kg.build._load_records)", "kg/build.py", "_load_records"),
+    ("records into the temporary file (_Spool.put)", "kg/build.py", "put"),
+    ("records read back (_Spool.get)", "kg/build.py", "get"),
     ("identity (kg.identity.resolve)", "kg/identity.py", "resolve"),
     ("  of which _within_article", "kg/identity.py", "_within_article"),
     ("  of which _cluster (pairwise agglomeration)", "kg/identity.py", "_cluster"),
@@ -37,6 +39,7 @@ STAGES = [
     ("quad generation (kg.rdf.article_quads)", "kg/rdf.py", "article_quads"),
     ("writing (GraphStore.apply)", "kg/store.py", "apply"),
     ("flush", "kg/store.py", "flush"),
+    ("compaction (GraphStore.optimize)", "kg/store.py", "optimize"),
     ("read view (publish_view)", "kg/store.py", "publish_view"),
 ]
 
