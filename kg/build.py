@@ -94,17 +94,29 @@ class _Spool:
     needed (for resolution, then for writing), one at a time."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="ghatna-records-")
+        try:
+            self._file = tempfile.TemporaryFile(prefix="ghatna-records-")
+        except OSError as e:
+            raise self._error(e) from e
         self._at: dict[str, tuple[int, int]] = {}
         self.info: dict[str, _Info] = {}
+
+    @staticmethod
+    def _error(e: OSError) -> GhatnaError:
+        return GhatnaError(f"{tempfile.gettempdir()}: cannot keep the articles' records in a temporary file here "
+                           f"({e.strerror or e}); set TMPDIR to a folder with room (about 3 KB per article)")
 
     def put(self, record: dict) -> None:
         """Keep ``record`` (a newer one for the same article replaces it)."""
         a = record["article"]
         data = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1)
-        self._file.seek(0, os.SEEK_END)
-        self._at[a["ident"]] = (self._file.tell(), len(data))
-        self._file.write(data)
+        try:
+            self._file.seek(0, os.SEEK_END)
+            at = self._file.tell()
+            self._file.write(data)
+        except OSError as e:
+            raise self._error(e) from e
+        self._at[a["ident"]] = (at, len(data))
         self.info[a["ident"]] = _Info(a["content_hash"], a["published"], record.get("version"),
                                       record.get("published_option"), "text" in a)
 

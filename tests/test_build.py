@@ -180,6 +180,36 @@ def test_the_record_spool_keeps_the_latest_record_of_each_article():
     spool.close()
 
 
+def test_a_full_temporary_folder_is_one_line_and_writes_nothing(tmp_path, seeds_dir, monkeypatch):
+    """Records wait in a temporary file; a full disk there is a clear error before the store is touched."""
+    import errno
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    class Full:
+        def __init__(self, *a, **k):
+            self.inner = real(*a, **k)
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    real = tempfile.TemporaryFile
+    monkeypatch.setattr(tempfile, "TemporaryFile", Full)
+    store = tmp_path / "kg.oxigraph"
+    result = CliRunner().invoke(main, ["build", str(seeds_dir), "--store", str(store), "-q"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert "No space left on device" in result.output and "TMPDIR" in result.output
+    monkeypatch.undo()
+    assert build([seeds_dir], store).written == 5   # nothing half-done was left behind
+
+
 def test_seed_scores_meet_the_targets(seed_store):
     gs = open_store(seed_store, read_only=True)
     report = evaluate_store(gs.store, "tests/data/gold/seeds.gold.json").to_dict()
