@@ -295,8 +295,9 @@ def _block_keys(ev: Event, occasion: str | None = None, gaz: Gazetteer | None = 
     sender and status, and either their host (when both name one) or an outermost place enclosing their
     destinations (a destination lying in the other's, see :meth:`Gazetteer.outermost`); one with neither
     host nor destination is compatible with none. Statements share their speaker and occasion or
-    (without an occasion) one of their quote's rarest 4-grams — half the shorter quote's 4-grams must
-    occur in the other, so two matching quotes share most of them.
+    (without an occasion) one of four of their quote's 4-grams, the first in a fixed pseudo-random order
+    (a min-hash sketch) — half the shorter quote's 4-grams must occur in the other, so two matching
+    quotes most likely share one.
 
     Finer keys leave the clusters as they are (the agglomeration skips incompatible pairs, whatever
     keys brought them together) and keep the compared pairs near-linear in the corpus.
@@ -385,7 +386,7 @@ def resolve(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> list[Clu
         per_article[a.ident] = _within_article(a.events)
         published[a.ident] = a.published
     per_article = dict(sorted(per_article.items()))
-    flat = [e for ident in sorted(per_article) for e in per_article[ident]]
+    flat = [e for events in per_article.values() for e in events]
     clusters: list[Cluster] = []
     by_type: dict[str, list[Event]] = {}
     for e in flat:
@@ -428,8 +429,9 @@ def _mutual_best(a: Event, b: Event, same_slot: dict[tuple, list[Event]], occasi
     """``a`` and ``b`` are each other's most similar statement in the other's article (same speaker, occasion)."""
     def best(x: Event, article: str) -> Event | None:
         cands = same_slot.get((article, tuple(x.role("speaker")), occasion[id(x)]), [])
-        return max(cands, key=lambda y: (_content_similarity(x, y), -(y.evidence[0].start if y.evidence else 0)),
-                   default=None)
+        def rank(y: Event) -> tuple[float, int]:   # the most similar; the first in the article on a tie
+            return _content_similarity(x, y), -(y.evidence[0].start if y.evidence else 0)
+        return max(cands, key=rank, default=None)
     return best(a, b.article) is b and best(b, a.article) is a
 
 
