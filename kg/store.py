@@ -234,9 +234,14 @@ class GraphStore:
     def optimize(self) -> None:
         """Compact the database (``Store.optimize``): after a large write, queries read fewer files (the
         stored queries run about twice as fast on a freshly built 10,000-article store). An embedded
-        store that closes right after writing never leaves RocksDB the idle time to do it itself."""
+        store that closes right after writing never leaves RocksDB the idle time to do it itself.
+        Compaction only rearranges what is written: if it fails (a full disk), the store is whole and
+        stays as it was, so the failure is not the build's."""
         if not self.read_only and self.store is not None:
-            self.store.optimize()
+            try:
+                self.store.optimize()
+            except OSError:
+                pass
 
     def close(self) -> None:
         """Release the database (pyoxigraph closes it when the last reference goes)."""
