@@ -4,7 +4,8 @@
    option) did not change reuse their cached extraction; the others are parsed and extracted, in worker
    processes when there are several (``workers``, default the core count). Records wait in a temporary
    file, not in memory (:class:`_Spool`).
-2. Resolve identities over every article in the store (the result depends only on the set of articles).
+2. Resolve identities over every article in the store (the result depends only on the set of articles);
+   skipped when nothing was extracted and the last complete build used the same code.
 3. Compute each article's graph signature (its content and the descriptions of the events it reports);
    only graphs whose signature changed are rebuilt and written, through :meth:`GraphStore.apply`.
 """
@@ -230,8 +231,13 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
                 shutil.rmtree(store_path or default_store_path(), ignore_errors=True)
             raise ArticleError(f"{path}: {reason} (--strict: nothing was written)")
         gs.ensure_static()  # after the --strict check: a refused build writes nothing
-        _reextract_stale(gs, spool, gaz)
-        _write_all(gs, spool, old_hashes, gaz, report, [])
+        restale = _reextract_stale(gs, spool, gaz)
+        last = gs.resolved()
+        if report.extracted or restale or not last or last.get("code") != _RESOLVED_CODE:
+            _write_all(gs, spool, old_hashes, gaz, report, [])
+        else:   # the same records and code as the last complete build: every graph is as it would be made
+            report.events.update(last.get("events", {}))
+            report.articles_in_store = len(spool)
         _settle(gs, report)
     finally:
         spool.close()
@@ -250,12 +256,13 @@ def _load_records(gs: GraphStore, spool: _Spool, leave_out: Collection[str] = ()
     return old_hashes
 
 
-def _reextract_stale(gs: GraphStore, spool: _Spool, gaz) -> None:
+def _reextract_stale(gs: GraphStore, spool: _Spool, gaz) -> int:
     """Records cached by another extractor version (and not read again from a file): extract again from
-    the text their graph keeps."""
+    the text their graph keeps. Returns how many."""
     stale = [ident for ident, info in spool.info.items() if info.version != EXTRACTION_VERSION]
     for ident, record in _with_texts(gs, spool, stale):
         spool.put(_reextract(record, gaz))
+    return len(stale)
 
 
 def _settle(gs: GraphStore, report: BuildReport) -> None:
@@ -324,6 +331,23 @@ def _graph_code_fingerprint() -> str:
 
 
 _GRAPH_CODE = _graph_code_fingerprint()
+
+
+def _resolved_code_fingerprint() -> str:
+    """What the graphs depend on besides the records: the extractor version (extraction code, language
+    data, gazetteer) and the code that resolves, describes and signs events. A build that extracts nothing
+    and finds the store made with the same, as a whole, skips resolution (see ``GraphStore.resolved``)."""
+    from .resources import ontology_dir
+    h = hashlib.sha256(EXTRACTION_VERSION.encode())
+    here = Path(__file__).parent
+    code = [here / n for n in ("identity.py", "rdf.py", "build.py", "vocab.py")] + [ontology_dir() / "ghatna.ttl"]
+    for path in code:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+_RESOLVED_CODE = _resolved_code_fingerprint()
 
 
 def _canonical(value) -> str:
@@ -400,7 +424,10 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
         return ident, quads, lambda: record.pop(), sig
 
     t = time.perf_counter()
+    if changed or removals:
+        gs.set_resolved(None)   # until every graph is written: a crash in between must not look complete
     report.written = gs.apply([write_of(ident, sig) for ident, sig in changed], removals)
+    gs.set_resolved({"code": _RESOLVED_CODE, "events": dict(report.events)})
     report.timings["write"] = time.perf_counter() - t
     report.articles_in_store = len(spool)
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import re
 import urllib.error
@@ -44,8 +45,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 from .errors import StoreError
 from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
 from .resources import ontology_dir
-from .store import (FORMAT_VERSION, ONTOLOGY_NODE, OWL_VERSION_INFO, P_FORMAT, P_ONTOLOGY_VERSION, P_RESOURCE_HASH,
-                    P_VERSION, STORE_NODE, GraphStore, Write, _record, _skolemize, iter_records_from_quads)
+from .store import (FORMAT_VERSION, GRAPHS_NODE, ONTOLOGY_NODE, OWL_VERSION_INFO, P_FORMAT, P_ONTOLOGY_VERSION,
+                    P_RESOLVED, P_RESOURCE_HASH, P_VERSION, STORE_NODE, GraphStore, Write, _record, _skolemize,
+                    iter_records_from_quads)
 from .vocab import ID_NS, NIF
 
 __all__ = ["RemoteStore", "open_remote", "bind_values", "as_stored", "USER_ENV", "PASSWORD_ENV"]
@@ -566,7 +568,20 @@ class RemoteStore:
         """:meth:`articles` one at a time."""
         return iter_records_from_quads(self.quads_for_pattern(None, None, None, GRAPH_BUILD))
 
+    def resolved(self) -> dict | None:
+        """See :meth:`kg.store.GraphStore.resolved`."""
+        for q in self.quads_for_pattern(GRAPHS_NODE, P_RESOLVED, None, GRAPH_BUILD):
+            return json.loads(q.object.value)
+        return None
+
     # ------------------------------------------------------------------ writing
+    def set_resolved(self, value: dict | None) -> None:
+        """See :meth:`kg.store.GraphStore.set_resolved`."""
+        self._writable()
+        self.update(f"DELETE WHERE {{ GRAPH {GRAPH_BUILD} {{ {GRAPHS_NODE} {P_RESOLVED} ?o }} }}")
+        if value is not None:
+            self._add_build([ox.Triple(GRAPHS_NODE, P_RESOLVED, Literal(json.dumps(value, sort_keys=True)))])
+
     def ensure_static(self) -> None:
         """Load the ontology and gazetteer graphs when they are missing or their files changed."""
         self._writable()

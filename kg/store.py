@@ -43,6 +43,8 @@ P_VERSION = NamedNode(BUILD + "ghatnaVersion")
 P_RESOURCE_HASH = NamedNode(BUILD + "resourceHash")
 P_ONTOLOGY_VERSION = NamedNode(BUILD + "ontologyVersion")
 STORE_NODE = NamedNode(BUILD + "store")
+GRAPHS_NODE = NamedNode(BUILD + "graphs")
+P_RESOLVED = NamedNode(BUILD + "resolved")   # on GRAPHS_NODE: see GraphStore.resolved
 P_NIF_IS_STRING = NIF.isString
 ONTOLOGY_NODE = NamedNode("https://w3id.org/ghatna/ontology")
 OWL_VERSION_INFO = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
@@ -129,6 +131,24 @@ class GraphStore:
     def iter_articles(self) -> Iterator[tuple[str, dict]]:
         """:meth:`articles` one at a time, without holding them all."""
         return iter_records_from_quads(self.store.quads_for_pattern(None, None, None, GRAPH_BUILD))
+
+    def resolved(self) -> dict | None:
+        """What the article graphs were last completely made with (``kg.build`` records its code and the
+        event counts there once every graph is written, and clears it before it changes one), or None."""
+        for q in self.store.quads_for_pattern(GRAPHS_NODE, P_RESOLVED, None, GRAPH_BUILD):
+            return json.loads(q.object.value)
+        return None
+
+    def set_resolved(self, value: dict | None) -> None:
+        """Replace (or with None clear) what :meth:`resolved` returns, in one transaction."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        ops = [f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(GRAPHS_NODE)} {_term(P_RESOLVED)} ?o }} }}"]
+        if value is not None:
+            literal = Literal(json.dumps(value, sort_keys=True))
+            ops.append(f"INSERT DATA {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(GRAPHS_NODE)} {_term(P_RESOLVED)} "
+                       f"{_term(literal)} }} }}")
+        self.store.update(" ;\n".join(ops))
 
     def apply(self, writes: Iterable[Write], removals: list[str], batch_quads: int = 50_000) -> int:
         """Replace and remove article graphs so that a crash at any point leaves a consistent store.

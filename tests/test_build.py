@@ -92,11 +92,38 @@ def test_every_offset_slices_the_article(seed_store):
         assert r["t"].value[int(r["b"].value):int(r["e"].value)] == r["a"].value
 
 
-def test_rebuild_changes_nothing(writable_seed_store, seeds_dir):
+def test_rebuild_changes_nothing(writable_seed_store, seeds_dir, monkeypatch):
+    import kg.build
     before = nquads(writable_seed_store)
+    events = build([seeds_dir], writable_seed_store).events
+
+    def no_resolution(*args, **kwargs):
+        raise AssertionError("nothing changed: resolution should not run")
+    monkeypatch.setattr(kg.build, "resolve", no_resolution)
     report = build([seeds_dir], writable_seed_store)
     assert (report.extracted, report.unchanged, report.written) == (0, 5, 0)
+    assert report.events == events and report.articles_in_store == 5   # as the last build counted them
     assert nquads(writable_seed_store) == before
+
+
+@pytest.mark.parametrize("why", ["a build stopped before it wrote every graph", "other code made the graphs"])
+def test_a_rebuild_resolves_again_unless_the_last_build_was_complete_with_this_code(writable_seed_store,
+                                                                                   seeds_dir, monkeypatch, why):
+    import kg.build
+    gs = open_store(writable_seed_store)
+    if why.startswith("a build stopped"):
+        gs.set_resolved(None)   # what a build does before it drops the first graph
+    else:
+        gs.set_resolved({**gs.resolved(), "code": "older"})
+    gs.close()
+    calls = []
+    real = kg.build.resolve
+    monkeypatch.setattr(kg.build, "resolve", lambda *a, **k: calls.append(1) or real(*a, **k))
+    before = nquads(writable_seed_store)
+    assert build([seeds_dir], writable_seed_store).written == 0
+    assert calls == [1] and nquads(writable_seed_store) == before
+    build([seeds_dir], writable_seed_store)   # complete again: no second resolution
+    assert calls == [1]
 
 
 def test_two_fresh_builds_are_identical_and_order_does_not_matter(tmp_path, seeds_dir, seed_store):
@@ -105,6 +132,24 @@ def test_two_fresh_builds_are_identical_and_order_does_not_matter(tmp_path, seed
     for f in reversed(files):  # one article at a time, last first
         build([f], path)
     assert nquads(path) == nquads(seed_store)
+
+
+def test_a_build_that_fails_while_writing_does_not_mark_the_store_complete(writable_seed_store, seeds_dir,
+                                                                          monkeypatch, tmp_path):
+    from kg.store import GraphStore
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds_dir, corpus)
+    target = corpus / "004_c3de44ceda0a1ac2.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("अत्यधिक उत्पादक", "बेहद उपयोगी"), encoding="utf-8")
+
+    def crash(self, writes, removals, **kwargs):
+        raise RuntimeError("killed while writing")
+    monkeypatch.setattr(GraphStore, "apply", crash)
+    with pytest.raises(RuntimeError):
+        build([corpus], writable_seed_store)
+    gs = open_store(writable_seed_store, read_only=True)
+    assert gs.resolved() is None
+    gs.close()
 
 
 def test_editing_one_article_replaces_only_its_graph(tmp_path, seeds_dir):
