@@ -335,15 +335,12 @@ _GRAPH_CODE = _graph_code_fingerprint()
 
 def _resolved_code_fingerprint() -> str:
     """What the graphs depend on besides the records: the extractor version (extraction code, language
-    data, gazetteer) and the code that resolves, describes and signs events. A build that extracts nothing
-    and finds the store made with the same, as a whole, skips resolution (see ``GraphStore.resolved``)."""
-    from .resources import ontology_dir
-    h = hashlib.sha256(EXTRACTION_VERSION.encode())
-    here = Path(__file__).parent
-    code = [here / n for n in ("identity.py", "rdf.py", "build.py", "vocab.py")] + [ontology_dir() / "ghatna.ttl"]
-    for path in code:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+    data, gazetteer), the code and ontology that make quads (``_GRAPH_CODE``) and the code that resolves
+    and signs events. A build that extracts nothing and finds the store made with the same, as a whole,
+    skips resolution (see ``GraphStore.resolved``)."""
+    h = hashlib.sha256(f"{EXTRACTION_VERSION}|{_GRAPH_CODE}".encode())
+    for name in ("identity.py", "build.py", "vocab.py"):
+        h.update(Path(__file__).with_name(name).read_bytes())
     return h.hexdigest()
 
 
