@@ -444,11 +444,6 @@ def _parsed(rec: dict) -> tuple[str, dict]:
     return data["article"]["ident"], {**rec, "extraction": data}
 
 
-def records_from_quads(quads) -> dict[str, dict]:
-    """Per-article bookkeeping read from the build graph's quads (any store that yields them)."""
-    return dict(iter_records_from_quads(quads))
-
-
 def view_root(path: str | Path) -> str:
     """The folder beside the store at ``path`` that holds its read views."""
     p = Path(path)
