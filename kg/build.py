@@ -33,7 +33,7 @@ from .errors import ArticleError, GhatnaError
 from .gazetteer import load_gazetteer
 from .identity import ArticleEvents, Cluster, resolve
 from .pipeline import EXTRACTION_VERSION, events_of, extract, extraction_record
-from .rdf import ArticleMeta, article_quads, nquads_hash
+from .rdf import ArticleMeta, article_quads
 from .store import GraphStore, default_store_path, open_store
 
 __all__ = ["BuildReport", "build", "remove", "default_workers"]
@@ -94,13 +94,14 @@ class _Spool:
     ends), with only each record's place and :class:`_Info` in memory. A record is read back when it is
     needed (for resolution, then for writing), one at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, stored: Callable[[str], dict | None] | None = None) -> None:
         try:
             self._file = tempfile.TemporaryFile(prefix="ghatna-records-")
         except OSError as e:
             raise self._error(e) from e
-        self._at: dict[str, tuple[int, int]] = {}
+        self._at: dict[str, tuple[int, int] | None] = {}   # None: read from the store (``refer``)
         self.info: dict[str, _Info] = {}
+        self._stored = stored
 
     @staticmethod
     def _error(e: OSError) -> GhatnaError:
@@ -118,11 +119,33 @@ class _Spool:
         except OSError as e:
             raise self._error(e) from e
         self._at[a["ident"]] = (at, len(data))
+        self._note(record)
+
+    def _note(self, record: dict) -> None:
+        a = record["article"]
         self.info[a["ident"]] = _Info(a["content_hash"], a["published"], record.get("version"),
                                       record.get("published_option"), "text" in a)
 
+    @property
+    def can_refer(self) -> bool:
+        return self._stored is not None
+
+    def refer(self, record: dict) -> None:
+        """Keep ``record``, a record the store holds, by reference: :meth:`get` reads it from the store
+        again rather than from a copy here (a local store reads it about as fast as the file, and the copy
+        cost most of an unchanged build). Only for records whose graph stays until the last ``get``:
+        ``kg.build`` puts every record it will replace in the file before it drops a graph."""
+        self._at[record["article"]["ident"]] = None
+        self._note(record)
+
     def get(self, ident: str) -> dict:
-        at, size = self._at[ident]
+        place = self._at[ident]
+        if place is None:
+            record = self._stored(ident)   # type: ignore[misc]
+            if record is None:
+                raise GhatnaError(f"the record of article {ident} left the store while the build read it")
+            return record
+        at, size = place
         self._file.seek(at)
         return json.loads(zlib.decompress(self._file.read(size)))
 
@@ -205,7 +228,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     gaz = load_gazetteer()
     created = not Path(store_path or default_store_path()).exists()
     gs = open_store(store_path)
-    spool = _Spool()
+    spool = _Spool(getattr(gs, "record", None))
     try:
         old_hashes = _load_records(gs, spool)
         done = 0
@@ -252,7 +275,7 @@ def _load_records(gs: GraphStore, spool: _Spool, leave_out: Collection[str] = ()
     for ident, rec in gs.iter_articles():
         old_hashes[ident] = rec.get("graph_hash")
         if ident not in leave_out:
-            spool.put(rec["extraction"])
+            (spool.refer if spool.can_refer else spool.put)(rec["extraction"])
     return old_hashes
 
 
@@ -435,7 +458,7 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
     report = BuildReport()
     gaz = load_gazetteer()
     gs = open_store(store_path, create=False)
-    spool = _Spool()
+    spool = _Spool(getattr(gs, "record", None))
     try:
         names = [Path(i).stem if i.endswith(".txt") else i for i in idents]
         gone = set(names)

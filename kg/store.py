@@ -132,6 +132,12 @@ class GraphStore:
         """:meth:`articles` one at a time, without holding them all."""
         return iter_records_from_quads(self.store.quads_for_pattern(None, None, None, GRAPH_BUILD))
 
+    def record(self, ident: str) -> dict | None:
+        """The cached extraction of one stored article (without its text), or None."""
+        for q in self.store.quads_for_pattern(_record(ident), P_EXTRACTION, None, GRAPH_BUILD):
+            return json.loads(q.object.value)
+        return None
+
     def resolved(self) -> dict | None:
         """What the article graphs were last completely made with (``kg.build`` records its code and the
         event counts there once every graph is written, and clears it before it changes one), or None."""

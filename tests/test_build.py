@@ -225,6 +225,33 @@ def test_the_record_spool_keeps_the_latest_record_of_each_article():
     spool.close()
 
 
+def test_the_spool_reads_stored_records_from_the_store_until_it_is_given_a_new_one():
+    from kg.build import _Spool
+    stored = {"a": {"version": "v", "events": [], "article": {"ident": "a", "content_hash": "h", "published": None}}}
+    spool = _Spool(stored.get)
+    spool.refer(stored["a"])
+    assert spool.get("a") == stored["a"] and spool.info["a"].content_hash == "h"
+    spool.put({**stored["a"], "article": {**stored["a"]["article"], "content_hash": "h2", "text": "पाठ"}})
+    del stored["a"]   # the build dropped its graph: the spool's own copy is read
+    assert spool.get("a")["article"]["content_hash"] == "h2"
+    spool.close()
+
+
+def test_a_local_store_s_records_are_not_copied_into_the_spool(writable_seed_store):
+    from kg.build import _load_records, _Spool
+    from kg.store import open_store
+    gs = open_store(writable_seed_store)
+    spool = _Spool(gs.record)
+    try:
+        hashes = _load_records(gs, spool)
+        assert len(hashes) == 5 and spool._file.seek(0, 2) == 0   # nothing written to the temporary file
+        for ident in spool.idents():
+            assert spool.get(ident) == dict(gs.iter_articles())[ident]["extraction"]
+    finally:
+        spool.close()
+        gs.close()
+
+
 def test_a_full_temporary_folder_is_one_line_and_writes_nothing(tmp_path, seeds_dir, monkeypatch):
     """Records wait in a temporary file; a full disk there is a clear error before the store is touched."""
     import errno
