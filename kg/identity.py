@@ -17,7 +17,7 @@ import hashlib
 import heapq
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -142,8 +142,10 @@ def _merge_into(target: Event, other: Event) -> None:
 def _copy(ev: Event) -> Event:
     """A copy whose lists and role map can be merged into without touching ``ev`` (spans, counts and
     minted entities are never changed in place, so they are shared)."""
-    return replace(ev, evidence=list(ev.evidence), roles={k: list(v) for k, v in ev.roles.items()},
-                   quotes=list(ev.quotes), counts=list(ev.counts), new_entities=list(ev.new_entities))
+    new = object.__new__(type(ev))   # what ``dataclasses.replace`` gives, without its per-field calls
+    new.__dict__ = {**ev.__dict__, "evidence": list(ev.evidence), "roles": {k: list(v) for k, v in ev.roles.items()},
+                    "quotes": list(ev.quotes), "counts": list(ev.counts), "new_entities": list(ev.new_entities)}
+    return new
 
 
 # ---------------------------------------------------------------------- compatibility rules
@@ -387,19 +389,21 @@ def resolve(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> list[Clu
         published[a.ident] = a.published
     per_article = dict(sorted(per_article.items()))
     flat = [e for events in per_article.values() for e in events]
+    keys = {id(e): _key(e) for e in flat}   # merged mentions do not change from here on (descriptions are copies)
+    key = lambda e: keys[id(e)]  # noqa: E731
     clusters: list[Cluster] = []
     by_type: dict[str, list[Event]] = {}
     for e in flat:
         by_type.setdefault(e.type, []).append(e)
     # meetings, deployments, treaties: agglomerate on compatible descriptions
     for type_ in ("Meeting", "TroopDeployment", "Treaty"):
-        items = sorted(by_type.get(type_, []), key=_key)
+        items = sorted(by_type.get(type_, []), key=key)
         for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b),
                               lambda ev: _block_keys(ev, gaz=gazetteer)):
-            clusters.append(_make_cluster(type_, [items[i] for i in group], published))
+            clusters.append(_make_cluster(type_, [items[i] for i in group], published, key=key))
     meeting_of = _link_statements(per_article, clusters, gazetteer, published)
     # statements: same speaker and occasion → pair by content; otherwise by quote overlap
-    items = sorted(by_type.get("Statement", []), key=_key)
+    items = sorted(by_type.get("Statement", []), key=key)
     occasion = {id(e): meeting_of.get(id(e)) for e in items}
 
     same_slot: dict[tuple, list[Event]] = {}
@@ -418,7 +422,7 @@ def resolve(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> list[Clu
     for group in _cluster(items, stmt_ok, lambda ev: _block_keys(ev, occasion[id(ev)])):
         members = [items[i] for i in group]
         occ = next((occasion[id(m)] for m in members if occasion[id(m)]), None)
-        c = _make_cluster("Statement", members, published, meeting_by_iri.get(occ) if occ else None)
+        c = _make_cluster("Statement", members, published, meeting_by_iri.get(occ) if occ else None, key=key)
         c.during = occ
         clusters.append(c)
     clusters.sort(key=lambda c: c.iri)
@@ -474,8 +478,8 @@ def _link_statements(per_article: dict[str, list[Event]], clusters: list[Cluster
 
 
 def _make_cluster(type_: str, members: list[Event], published: dict[str, str | None],
-                  meeting: Cluster | None = None) -> Cluster:
-    members = sorted(members, key=_key)
+                  meeting: Cluster | None = None, key=_key) -> Cluster:
+    members = sorted(members, key=key)
     desc = _copy(members[0])
     for m in members[1:]:
         _merge_into(desc, m)
@@ -494,7 +498,7 @@ def _make_cluster(type_: str, members: list[Event], published: dict[str, str | N
         defaults = sorted(d for m in members if (d := m.default_date))
         if defaults:
             desc.date = defaults[0]  # reported as news without a date (see kg.pipeline.resolve_times)
-    iri = _iri(type_, _key(members[0]))
+    iri = _iri(type_, key(members[0]))
     return Cluster(iri=iri, type=type_, members=members, description=desc,
                    sources=sorted({m.article for m in members}))
 
