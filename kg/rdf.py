@@ -160,7 +160,8 @@ def article_quads(meta: ArticleMeta, clusters: list[Cluster], gaz: Gazetteer) ->
                 node = NamedNode(n.iri)
                 add(node, RDF.type, _KIND_CLASS.get(n.kind, GH.Agent))
                 add(node, RDFS.label, Literal(n.label, language="hi"))
-    return sorted(set(q), key=str)
+    # each quad once (an entity minted twice), in a fixed order; not sorted: str() of each quad cost ~8% of a build
+    return list(dict.fromkeys(q))
 
 
 def _claim(add, ev: NamedNode, art: NamedNode, claim: CountClaim) -> None:

@@ -34,7 +34,9 @@ class ClosedNamespace:
         if name.startswith("_") or name not in self._terms:
             where = f" ({self._source})" if self._source else ""
             raise AttributeError(f"{self._prefix}:{name} is not a term of {self._describe()}{where}")
-        return NamedNode(self._base + name)
+        term = NamedNode(self._base + name)
+        setattr(self, name, term)   # found as a plain attribute from now on (a build asks millions of times)
+        return term
 
     def _describe(self) -> str:
         return "the Ghatna ontology" if self._prefix == "gh" else f"the {self._prefix} namespace as used here"
