@@ -190,3 +190,42 @@ def test_event_to_dict_is_asdict_and_round_trips():
     d["evidence"][0]["start"] = 9
     assert ev.roles["sender"] == ["e:x"] and ev.evidence[0].start == 0
     assert event_from_dict(asdict(ev)) == ev
+
+
+# --------------------------------------------------------------------------- phrase search
+def _reference_matches(words: list[str], text: str, start: int = 0, end: int | None = None):
+    """Whole-word matches as the plain pattern finds them (lookbehind, alternation, lookahead)."""
+    import re
+
+    from kg.doc import _LETTER
+    keys = sorted({fold(w).text.strip() for w in words if w.strip()}, key=len, reverse=True)
+    rx = re.compile(rf"(?<![{_LETTER}])(?:{'|'.join(re.escape(k) for k in keys)})(?![{_LETTER}])")
+    return [(m.start(), m.end(), m.group(0)) for m in rx.finditer(text, start, len(text) if end is None else end)]
+
+
+def test_phrase_search_finds_exactly_what_the_lookbehind_pattern_finds():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kg.doc import Phrases
+    pieces = st.sampled_from(list("कमलि ा ेंबातचीत,.-–x") + ["रूस", "बैठक", "की", "ने", " - "])
+    word = st.lists(pieces, min_size=1, max_size=4).map("".join)
+    text = st.lists(pieces, max_size=25).map("".join)
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(st.lists(word, min_size=1, max_size=6), text, st.integers(0, 5), st.integers(0, 45))
+    def check(words, text, start, end):
+        phrases = Phrases(words)
+        if not phrases.words:
+            return
+        end = min(end, len(text))
+        assert phrases.finditer(text, start, end) == _reference_matches(words, text, start, end)
+        assert phrases.finditer(text) == _reference_matches(words, text)
+    check()
+
+
+def test_phrase_search_inside_a_word_starts_again_one_character_later():
+    from kg.doc import Phrases
+    # "बात" inside "सबात" is no match, but the search must still find "बात" right after it
+    assert Phrases(["बात", "तचीत"]).finditer("सबातचीत बात") == [(8, 11, "बात")]
+    assert Phrases(["ab c", "c"]).finditer("xab c") == [(4, 5, "c")]
