@@ -44,9 +44,11 @@ class Article:
 
 
 @lru_cache(maxsize=1)
-def _boilerplate() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+def _boilerplate() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The line and tail patterns, each list as one alternation (it matches where any of them does; one
+    call per line instead of one per pattern), or None for an empty list."""
     data = json.loads((lang_dir() / "boilerplate.json").read_text(encoding="utf-8"))
-    compile_ = lambda ps: [re.compile(p, re.IGNORECASE) for p in ps]  # noqa: E731
+    compile_ = lambda ps: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE) if ps else None  # noqa: E731
     return compile_(data["line"]), compile_(data["tail"])
 
 
@@ -60,10 +62,10 @@ def _skipped_spans(text: str) -> list[tuple[int, int]]:
         stripped = line.strip()
         if not stripped:
             continue
-        if any(p.match(stripped) for p in tail_patterns):
+        if tail_patterns and tail_patterns.match(stripped):
             spans.append((start, len(text)))
             break
-        if any(p.match(stripped) for p in line_patterns) or not is_devanagari_line(stripped):
+        if line_patterns and line_patterns.match(stripped) or not is_devanagari_line(stripped):
             spans.append((start, end))
     return spans
 
