@@ -364,7 +364,7 @@ def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
     failed: set[int] = set()
     for i, j in _candidate_pairs(items, keys):
         ri, rj = uf.find(i), uf.find(j)
-        if ri == rj or ri * n + rj in failed or articles[ri] & articles[rj]:
+        if ri == rj or ri * n + rj in failed or not articles[ri].isdisjoint(articles[rj]):
             continue
         gi, gj = groups[ri], groups[rj]
         if not all(ok(items[x], items[y]) for x in gi for y in gj):
