@@ -159,6 +159,12 @@ class _Spool:
         self._file.close()
 
 
+def _spool_for(gs) -> _Spool:
+    """A spool that reads a local store's records from the store when asked; a SPARQL server's are copied
+    in (a request per record would be slow)."""
+    return _Spool(gs.record if isinstance(gs, GraphStore) else None)
+
+
 def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dict | None, str | None]:
     """Worker: parse and extract one article; errors come back as a reason, never raise."""
     ident, raw, published, path, max_bytes = job
@@ -228,7 +234,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     gaz = load_gazetteer()
     created = not Path(store_path or default_store_path()).exists()
     gs = open_store(store_path)
-    spool = _Spool(getattr(gs, "record", None))
+    spool = _spool_for(gs)
     try:
         old_hashes = _load_records(gs, spool)
         done = 0
@@ -458,7 +464,7 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
     report = BuildReport()
     gaz = load_gazetteer()
     gs = open_store(store_path, create=False)
-    spool = _Spool(getattr(gs, "record", None))
+    spool = _spool_for(gs)
     try:
         names = [Path(i).stem if i.endswith(".txt") else i for i in idents]
         gone = set(names)
