@@ -2,8 +2,8 @@
 
 1. Find the files; read each one's bytes and hash them. Articles whose content (and publication date
    option) did not change reuse their cached extraction; the others are parsed and extracted, in worker
-   processes when there are several (``workers``, default the core count). Records wait in a temporary
-   file, not in memory (:class:`_Spool`).
+   processes when there are several (``workers``, default the core count). New records wait in a temporary
+   file, not in memory; a local store's own are read from it again when needed (:class:`_Spool`).
 2. Resolve identities over every article in the store (the result depends only on the set of articles);
    skipped when nothing was extracted and the last complete build used the same code.
 3. Compute each article's graph signature (its content and the descriptions of the events it reports);
@@ -89,10 +89,11 @@ class _Info:
 
 
 class _Spool:
-    """The articles' records while a build runs, kept on disk rather than in memory: zlib-compressed JSON
-    in an unnamed temporary file (in ``$TMPDIR``; the system removes it when it is closed or the process
-    ends), with only each record's place and :class:`_Info` in memory. A record is read back when it is
-    needed (for resolution, then for writing), one at a time."""
+    """The articles' records while a build runs, kept on disk rather than in memory: a local store's own
+    by reference (:meth:`refer`), the others as zlib-compressed JSON in an unnamed temporary file (in
+    ``$TMPDIR``; the system removes it when it is closed or the process ends), with only each record's
+    place and :class:`_Info` in memory. A record is read back when it is needed (for resolution, then for
+    writing), one at a time."""
 
     def __init__(self, stored: Callable[[str], dict | None] | None = None) -> None:
         try:
@@ -132,8 +133,8 @@ class _Spool:
 
     def refer(self, record: dict) -> None:
         """Keep ``record``, a record the store holds, by reference: :meth:`get` reads it from the store
-        again rather than from a copy here (a local store reads it about as fast as the file, and the copy
-        cost most of an unchanged build). Only for records whose graph stays until the last ``get``:
+        again rather than from a copy here (copying every stored record was most of an unchanged build:
+        10,000 articles 2.0 s, 1.1 s without). Only for records whose graph stays until the last ``get``:
         ``kg.build`` puts every record it will replace in the file before it drops a graph."""
         self._at[record["article"]["ident"]] = None
         self._note(record)
