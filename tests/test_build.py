@@ -291,3 +291,23 @@ def test_seed_scores_meet_the_targets(seed_store):
         assert score["f1"] >= 0.9, (type_, score)
     assert overall["duplicates"] == 0
     assert report["arguments"]["date_exact"]["accuracy"] >= 0.9
+
+
+def test_event_text_sees_every_field_but_not_the_order_of_the_roles():
+    """Signatures hash events as text: a record read back from the store (keys sorted) and the same record
+    fresh from the extractor must give the same text, and any changed field a different one."""
+    from kg.build import _event_text
+    from kg.events import CountClaim, Event, Span
+
+    def event(**kw):
+        fields = dict(type="Statement", article="a", evidence=[Span(0, 5, "")], extractor="x",
+                      roles={"speaker": ["id:p"], "addressee": ["id:k"]}, quotes=["q"],
+                      counts=[CountClaim(5, span=Span(1, 2, ""))])
+        return Event(**{**fields, **kw})
+
+    base = _event_text(event())
+    assert _event_text(event(roles={"addressee": ["id:k"], "speaker": ["id:p"]})) == base
+    for changed in (dict(roles={"speaker": ["id:p"], "addressee": ["id:x"]}), dict(quotes=["q2"]),
+                    dict(evidence=[Span(0, 6, "")]), dict(counts=[CountClaim(6, span=Span(1, 2, ""))]),
+                    dict(date="2024"), dict(confidence=0.7), dict(status="planned")):
+        assert _event_text(event(**changed)) != base, changed
