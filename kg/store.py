@@ -38,6 +38,7 @@ BUILD = ID_NS + "build/"
 P_EXTRACTION = NamedNode(BUILD + "extraction")
 P_GRAPH_HASH = NamedNode(BUILD + "graphHash")
 P_CONTENT_HASH = NamedNode(BUILD + "contentHash")
+P_RECORD_INFO = NamedNode(BUILD + "recordInfo")   # see record_info
 P_FORMAT = NamedNode(BUILD + "formatVersion")
 P_VERSION = NamedNode(BUILD + "ghatnaVersion")
 P_RESOURCE_HASH = NamedNode(BUILD + "resourceHash")
@@ -132,6 +133,29 @@ class GraphStore:
         """:meth:`articles` one at a time, without holding them all."""
         return iter_records_from_quads(self.store.quads_for_pattern(None, None, None, GRAPH_BUILD))
 
+    def iter_record_infos(self) -> Iterator[tuple[str, str | None, dict]]:
+        """``(ident, graph hash or None, record_info(record))`` per stored article, without reading the
+        cached extractions (a build that finds nothing changed needs no more; reading and parsing every
+        record was 0.42 s of a 1.1 s rebuild of 10,000 unchanged articles). A record written before
+        ``recordInfo`` existed is read and parsed."""
+        hashes = {q.subject.value: q.object.value
+                  for q in self.store.quads_for_pattern(None, P_GRAPH_HASH, None, GRAPH_BUILD)}
+        infos = {q.subject.value: q.object.value
+                 for q in self.store.quads_for_pattern(None, P_RECORD_INFO, None, GRAPH_BUILD)}
+        prefix = BUILD + "article/"
+        for q in self.store.quads_for_pattern(None, P_CONTENT_HASH, None, GRAPH_BUILD):
+            node = q.subject.value
+            if not node.startswith(prefix):
+                continue
+            if node in infos:
+                info = json.loads(infos[node])
+            else:
+                cached = next(self.store.quads_for_pattern(q.subject, P_EXTRACTION, None, GRAPH_BUILD), None)
+                if cached is None:
+                    continue
+                info = record_info(json.loads(cached.object.value))
+            yield info["ident"], hashes.get(node), info
+
     def record(self, ident: str) -> dict | None:
         """The cached extraction of one stored article (without its text), or None."""
         for q in self.store.quads_for_pattern(_record(ident), P_EXTRACTION, None, GRAPH_BUILD):
@@ -217,6 +241,8 @@ class GraphStore:
             Quad(rec, P_CONTENT_HASH, Literal(extraction["article"]["content_hash"]), GRAPH_BUILD),
             Quad(rec, P_GRAPH_HASH, Literal(graph_hash), GRAPH_BUILD),
             Quad(rec, P_EXTRACTION, Literal(json.dumps(cached, ensure_ascii=False, sort_keys=True)), GRAPH_BUILD),
+            Quad(rec, P_RECORD_INFO, Literal(json.dumps(record_info(extraction), ensure_ascii=False,
+                                                        sort_keys=True)), GRAPH_BUILD),
         ]
 
     def backup(self, target: str | Path) -> None:
@@ -420,6 +446,14 @@ def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
 
 
+def record_info(record: dict) -> dict:
+    """What a build checks about an article's record without reading its events: stored beside the record
+    (``recordInfo``) so that it can be read alone."""
+    a = record["article"]
+    return {"ident": a["ident"], "content_hash": a["content_hash"], "published": a["published"],
+            "version": record.get("version"), "published_option": record.get("published_option")}
+
+
 def iter_records_from_quads(quads) -> Iterator[tuple[str, dict]]:
     """Per-article bookkeeping read from the build graph's quads (any store that yields them), one article
     at a time: ``(ident, {"content_hash", "graph_hash", "extraction"})``. A store yields an article's
@@ -437,6 +471,8 @@ def iter_records_from_quads(quads) -> Iterator[tuple[str, dict]]:
             rec["graph_hash"] = q.object.value
         elif q.predicate == P_CONTENT_HASH:
             rec["content_hash"] = q.object.value
+        else:   # recordInfo repeats what the record says
+            continue
         if len(rec) == 3:
             del partial[q.subject.value]
             yield _parsed(rec)

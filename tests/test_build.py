@@ -181,13 +181,16 @@ def _age_the_records(store) -> None:
     """Make every cached extraction look like another extractor version's (with no events)."""
     import json
 
-    from kg.store import GRAPH_BUILD, P_EXTRACTION
+    from kg.store import GRAPH_BUILD, P_EXTRACTION, P_RECORD_INFO, record_info
     gs = open_store(store)
     for q in list(gs.store.quads_for_pattern(None, P_EXTRACTION, None, GRAPH_BUILD)):
         record = json.loads(q.object.value)
         record.update(version="0.0.1/old", events=[])
         gs.store.remove(q)
         gs.store.add(ox.Quad(q.subject, q.predicate, ox.Literal(json.dumps(record, ensure_ascii=False)), q.graph_name))
+        for info in list(gs.store.quads_for_pattern(q.subject, P_RECORD_INFO, None, GRAPH_BUILD)):
+            gs.store.remove(info)   # as the older extractor wrote it
+            gs.store.add(ox.Quad(q.subject, P_RECORD_INFO, ox.Literal(json.dumps(record_info(record))), q.graph_name))
     gs.close()
 
 
@@ -228,8 +231,9 @@ def test_the_record_spool_keeps_the_latest_record_of_each_article():
 def test_the_spool_reads_stored_records_from_the_store_until_it_is_given_a_new_one():
     from kg.build import _Spool
     stored = {"a": {"version": "v", "events": [], "article": {"ident": "a", "content_hash": "h", "published": None}}}
+    from kg.store import record_info
     spool = _Spool(stored.get)
-    spool.refer(stored["a"])
+    spool.refer(record_info(stored["a"]))
     assert spool.get("a") == stored["a"] and spool.info["a"].content_hash == "h"
     spool.put({**stored["a"], "article": {**stored["a"]["article"], "content_hash": "h2", "text": "पाठ"}})
     del stored["a"]   # the build dropped its graph: the spool's own copy is read
@@ -245,10 +249,37 @@ def test_a_local_store_s_records_are_not_copied_into_the_spool(writable_seed_sto
     try:
         hashes = _load_records(gs, spool)
         assert len(hashes) == 5 and spool._file.seek(0, 2) == 0   # nothing written to the temporary file
+        stored = dict(gs.iter_articles())
+        assert hashes == {ident: r["graph_hash"] for ident, r in stored.items()}
         for ident in spool.idents():
-            assert spool.get(ident) == dict(gs.iter_articles())[ident]["extraction"]
+            assert spool.get(ident) == stored[ident]["extraction"]
     finally:
         spool.close()
+        gs.close()
+
+
+def test_what_a_build_checks_is_read_without_the_records_and_from_older_stores_too(writable_seed_store):
+    """``recordInfo`` says what the record says; a store written before it existed gives the same."""
+    from kg.build import _Spool
+    from kg.store import GRAPH_BUILD, P_RECORD_INFO, open_store, record_info
+    gs = open_store(writable_seed_store)
+    try:
+        stored = dict(gs.iter_articles())
+        want = {ident: (r["graph_hash"], record_info(r["extraction"])) for ident, r in stored.items()}
+        assert len(want) == 5 and all(info["version"] for _, info in want.values())
+        assert {ident: (h, info) for ident, h, info in gs.iter_record_infos()} == want
+        for q in list(gs.store.quads_for_pattern(None, P_RECORD_INFO, None, GRAPH_BUILD)):
+            gs.store.remove(q)
+        assert {ident: (h, info) for ident, h, info in gs.iter_record_infos()} == want
+        spool = _Spool(gs.record)
+        for ident, r in stored.items():
+            spool.refer(record_info(r["extraction"]))
+            fresh = _Spool()
+            fresh.put(r["extraction"])
+            assert spool.info[ident] == fresh.info[ident]
+            fresh.close()
+        spool.close()
+    finally:
         gs.close()
 
 
