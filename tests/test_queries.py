@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from kg.queries import (
     QueryError,
     QueryResult,
     StoredQuery,
+    _substitutions,
     list_queries,
     load_query,
     parse_params,
@@ -663,9 +665,6 @@ def test_stored_queries_give_the_same_rows_in_rdflib(store: ox.Store, name: str,
     """The .rq files are plain SPARQL 1.1: rdflib, the other engine a user is likely to run them in, gives the
     rows Oxigraph gives, in the same order (an ORDER BY key must not be an error for unbound values: rdflib
     7 fails to sort then)."""
-    rdflib = pytest.importorskip("rdflib")
-    from rdflib import Literal, URIRef, Variable
-
     sq = load_query(name)
     result = run_query(store, sq, params)
     ours = [tuple(None if v is None else v.value for v in row) for row in result.rows]
@@ -673,18 +672,16 @@ def test_stored_queries_give_the_same_rows_in_rdflib(store: ox.Store, name: str,
 
     ds = rdflib.Dataset(default_union=True)
     ds.parse(FIXTURE, format="trig")
-    ds.graph(URIRef(ID + "graph/ontology")).parse(ontology_dir() / "ghatna.ttl", format="turtle")
+    ds.graph(rdflib.URIRef(ID + "graph/ontology")).parse(ontology_dir() / "ghatna.ttl", format="turtle")
 
-    def term(t: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+    def term(t: ox.NamedNode | ox.Literal) -> rdflib.URIRef | rdflib.Literal:
         if isinstance(t, ox.NamedNode):
-            return URIRef(t.value)
+            return rdflib.URIRef(t.value)
         if t.language:
-            return Literal(t.value, lang=t.language)
-        return Literal(t.value, datatype=URIRef(t.datatype.value))
+            return rdflib.Literal(t.value, lang=t.language)
+        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
 
-    from kg.queries import _substitutions
-
-    bindings = {Variable(v.value): term(t) for v, t in _substitutions(params, sq).items()}
+    bindings = {rdflib.Variable(v.value): term(t) for v, t in _substitutions(params, sq).items()}
     theirs = [tuple(None if v is None else str(v) for v in row)
               for row in ds.query(sq.text, initBindings=bindings)]
     assert [_cells(r) for r in theirs] == [_cells(r) for r in ours]
