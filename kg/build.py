@@ -4,10 +4,14 @@
    option) did not change reuse their cached extraction; the others are parsed and extracted, in worker
    processes when there are several (``workers``, default the core count). New records wait in a temporary
    file, not in memory; a local store's own are read from it again when needed (:class:`_Spool`).
-2. Resolve identities over every article in the store (the result depends only on the set of articles);
-   skipped when nothing was extracted and the last complete build used the same code.
-3. Compute each article's graph signature (its content and the descriptions of the events it reports);
-   only graphs whose signature changed are rebuilt and written, through :meth:`GraphStore.apply`.
+2. Resolve identities (the result depends only on the set of articles). Skipped when nothing was
+   extracted and the last complete build used the same code. When a few articles changed in a local
+   store completely made by the same code, only the events they can affect are resolved again
+   (:func:`kg.identity.resolve_changes`, from the resolution entries stored beside each graph); otherwise
+   every article's.
+3. Compute each article's graph signature (its content, the descriptions of the events it reports and
+   its resolution entries); only graphs whose signature changed are rebuilt and written, with their
+   entries, through :meth:`GraphStore.apply`.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -31,7 +36,7 @@ from typing import Callable, Collection, Iterator
 from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_articles, parse_article
 from .errors import ArticleError, GhatnaError
 from .gazetteer import load_gazetteer
-from .identity import ArticleEvents, Cluster, resolve
+from .identity import ArticleEvents, Cluster, StaleEntries, Update, resolve_all, resolve_changes
 from .pipeline import EXTRACTION_VERSION, events_of, extract, extraction_record
 from .rdf import ArticleMeta, article_quads
 from .store import GraphStore, default_store_path, open_store, record_info
@@ -182,6 +187,11 @@ def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dic
         return path, None, f"internal error while extracting ({type(e).__name__}: {e}); please report it"
 
 
+#: Articles to extract from which a build starts worker processes (starting them costs more than
+#: extracting a few articles in the build's own process)
+_POOL_FROM = 8
+
+
 def _read_bytes(f: Path, max_bytes: int) -> bytes:
     """A file's bytes; OSError when it cannot be read, ArticleError when it is not a regular file or too big.
     (A FIFO or device named ``*.txt`` is never opened: reading it could wait forever.)"""
@@ -242,20 +252,23 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     try:
         old_hashes = _load_records(gs, spool)
         done = 0
+        fresh: list[str] = []   # the articles extracted by this build
         jobs = _read_jobs(files, published, max_bytes, report, spool.info)
+        first = list(itertools.islice(jobs, _POOL_FROM))   # a few changed articles need no worker processes
+        jobs = itertools.chain(first, jobs)
         if cluster:  # a dask.distributed cluster ("local" starts one): the same job function remotely
             from .distributed import extract_on_cluster
             for path, record, error in extract_on_cluster(jobs, cluster):
-                done = _collect(path, record, error, spool, report, published, progress, done, len(files))
-        elif workers > 1 and len(files) >= 8:
+                done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
+        elif workers > 1 and len(first) >= _POOL_FROM:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 results = pool.map(_extract_job, jobs, chunksize=16)
                 for path, record, error in results:
-                    done = _collect(path, record, error, spool, report, published, progress, done, len(files))
+                    done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
         else:
             for job in jobs:
                 path, record, error = _extract_job(job)
-                done = _collect(path, record, error, spool, report, published, progress, done, len(files))
+                done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
         report.timings["extract"] = time.perf_counter() - t0
         if strict and report.skipped:
             path, reason = report.skipped[0]
@@ -267,7 +280,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
         restale = _reextract_stale(gs, spool, gaz)
         last = gs.resolved()
         if report.extracted or restale or not last or last.get("code") != _RESOLVED_CODE:
-            _write_all(gs, spool, old_hashes, gaz, report, [])
+            _write_all(gs, spool, old_hashes, gaz, report, [], fresh if not restale else None, last)
         else:   # the same records and code as the last complete build: every graph is as it would be made
             report.events.update(last.get("events", {}))
             report.articles_in_store = len(spool)
@@ -335,12 +348,13 @@ def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int
             raise ArticleError(f"{e} (--strict: nothing was written)") from e
 
 
-def _collect(path, record, error, spool: _Spool, report, published, progress, done, total) -> int:
+def _collect(path, record, error, spool: _Spool, report, published, progress, done, total, fresh) -> int:
     if error is not None:
         report.skipped.append((path, error))
     else:
         record["published_option"] = published.isoformat() if published else None
         spool.put(record)
+        fresh.append(record["article"]["ident"])
         report.extracted += 1
         report.read += 1
     done += 1
@@ -394,19 +408,17 @@ def _event_text(ev) -> str:
     return repr([sorted(v.items()) if type(v) is dict else v for v in vars(ev).values()])
 
 
-def _signature(ident: str, info: _Info, clusters: list[Cluster], digests: dict[str, str]) -> str:
-    """What an article's graph is made from: its record, the clusters it takes part in, and the code.
-    Events are hashed as the text of their fields (:func:`_event_text`); a cluster's description once per
-    build, in ``digests``."""
+def _signature(ident: str, info: _Info, entries: list, mentions: list) -> str:
+    """What an article's graph is made from: its record, its merged mentions (hashed as the text of their
+    fields, :func:`_event_text`), the clusters they are members of (IRI, occasion and description, by
+    their digest in ``entries``, :func:`kg.identity.cluster_digest`), and the code. The resolution
+    entries stored beside the graph are hashed whole, so that they are rewritten whenever they change."""
     h = hashlib.sha256(_GRAPH_CODE.encode())
     h.update(info.content_hash.encode())
     h.update((info.published or "").encode())
     h.update((info.version or "").encode())
-    for c in sorted(clusters, key=lambda c: c.iri):
-        if c.iri not in digests:
-            digests[c.iri] = hashlib.sha256((c.iri + repr(c.during) + _event_text(c.description)).encode()).hexdigest()
-        h.update(digests[c.iri].encode())
-        h.update("".join(_event_text(m) for m in c.members if m.article == ident).encode())
+    h.update(repr(entries).encode())
+    h.update("".join(_event_text(m) for m in mentions).encode())
     return h.hexdigest()
 
 
@@ -427,26 +439,70 @@ def _with_texts(gs: GraphStore, spool: _Spool, idents: list[str],
             yield ident, record
 
 
+def _events(spool: _Spool, ident: str) -> ArticleEvents:
+    return ArticleEvents(ident, spool.info[ident].published, events_of(spool.get(ident), span_texts=False))
+
+
+def _resolve_changes(gs, spool: _Spool, gaz, fresh: list[str] | None, removals: list[str],
+                     last: dict | None) -> Update | None:
+    """Resolution of only what ``fresh`` (extracted) and removed articles can change
+    (:func:`kg.identity.resolve_changes`), or None when everything must be resolved: a SPARQL server's
+    store, a store not completely made by this code, an article without stored entries, an entry that
+    does not match its article, or more than a tenth of the articles changed (resolving everything is as
+    quick then)."""
+    if fresh is None or not spool.can_refer or not last or last.get("code") != _RESOLVED_CODE:
+        return None
+    changed = set(fresh) | set(removals)
+    if not changed or len(changed) * 10 > len(spool) + len(removals):
+        return None
+    stored = gs.resolution_entries()
+    if any(ident not in stored for ident in spool.idents() if ident not in changed) \
+            or any(ident not in stored for ident in removals):
+        return None
+    try:
+        return resolve_changes(stored, removals, (_events(spool, ident) for ident in sorted(set(fresh))),
+                               lambda ident: _events(spool, ident), gaz)
+    except StaleEntries:
+        return None
+
+
 def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None], gaz,
-               report: BuildReport, removals: list[str]) -> None:
+               report: BuildReport, removals: list[str], fresh: list[str] | None = None,
+               last: dict | None = None) -> None:
+    """Resolve, sign and write every graph that changed. With ``fresh`` (the articles this build
+    extracted; None when others were extracted again too) and ``last`` (:meth:`GraphStore.resolved` before
+    the build), only what those and ``removals`` can change is resolved again, when the store allows it."""
     t = time.perf_counter()
-    inputs = (ArticleEvents(ident, spool.info[ident].published, events_of(spool.get(ident), span_texts=False))
-              for ident in spool.idents())   # one article's mentions at a time
-    clusters = resolve(inputs, gaz)
-    report.timings["resolve"] = time.perf_counter() - t
+    update = _resolve_changes(gs, spool, gaz, fresh, removals, last)
+    if update is not None:
+        entries, mentions = update.entries, update.mentions
+        idents = [ident for ident in update.articles if ident in spool.info]
+        counts = Counter(last["events"])   # type: ignore[index]
+        counts.subtract(update.dropped)
+        counts.update(update.added)
+        report.events.update(+counts)
+        report.timings["resolve (changes)"] = time.perf_counter() - t
+    else:
+        resolution = resolve_all((_events(spool, ident) for ident in spool.idents()), gaz)  # one at a time
+        entries, mentions, idents = resolution.entries, resolution.mentions, spool.idents()
+        by_article: dict[str, list[Cluster]] = {}
+        for c in resolution.clusters:
+            for src in c.sources:
+                by_article.setdefault(src, []).append(c)
+        report.events.update(c.type for c in resolution.clusters)
+        del resolution
+        report.timings["resolve"] = time.perf_counter() - t
+    clusters_of = update.clusters_of if update is not None else (lambda ident: by_article.get(ident, []))
     t = time.perf_counter()
-    by_article: dict[str, list[Cluster]] = {}
-    for c in clusters:
-        for src in c.sources:
-            by_article.setdefault(src, []).append(c)
-        report.events[c.type] += 1
-    digests: dict[str, str] = {}
+    # a local store's graphs whose entries are missing (written by an older version) or wrong are written
+    # again: entries are trusted only while they are the ones a resolution of everything gives
+    stored = {} if update is not None or not spool.can_refer else gs.resolution_entries()
     changed = []
-    for ident in spool.idents():
-        sig = _signature(ident, spool.info[ident], by_article.get(ident, []), digests)
-        if old_hashes.get(ident) != sig:
+    for ident in idents:
+        sig = _signature(ident, spool.info[ident], entries[ident], mentions[ident])
+        if old_hashes.get(ident) != sig or (spool.can_refer and update is None and stored.get(ident) != entries[ident]):
             changed.append((ident, sig))
-    del digests
+    del stored
     # the texts of cached records, before their graphs are dropped: kept with the records
     without_text = [ident for ident, _ in changed if not spool.info[ident].has_text]
     for _, record in _with_texts(gs, spool, without_text):
@@ -458,10 +514,10 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
 
         def quads():
             record.append(spool.get(ident))
-            out = article_quads(_meta(record[0]), by_article.get(ident, []), gaz)
+            out = article_quads(_meta(record[0]), clusters_of(ident), gaz)
             report.triples += len(out)
             return out
-        return ident, quads, lambda: record.pop(), sig
+        return ident, quads, lambda: record.pop(), sig, entries[ident]
 
     t = time.perf_counter()
     if changed or removals:
@@ -486,8 +542,8 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
         missing = [i for i in names if i not in old_hashes]
         if missing:
             raise GhatnaError(f"{missing[0]}: no such article in {gs.path}")
-        _reextract_stale(gs, spool, gaz)
-        _write_all(gs, spool, old_hashes, gaz, report, sorted(gone))
+        restale = _reextract_stale(gs, spool, gaz)
+        _write_all(gs, spool, old_hashes, gaz, report, sorted(gone), [] if not restale else None, gs.resolved())
         _settle(gs, report)
     finally:
         spool.close()

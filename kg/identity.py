@@ -19,13 +19,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .events import CountClaim, Event, Span
 from .gazetteer import Gazetteer
 from .vocab import ID_NS
 
-__all__ = ["ArticleEvents", "Cluster", "resolve", "quote_overlap", "dates_compatible", "EVENT_PATH"]
+__all__ = ["ArticleEvents", "Cluster", "Resolution", "Update", "StaleEntries", "resolve", "resolve_all",
+           "resolve_changes", "cluster_digest", "quote_overlap", "dates_compatible", "EVENT_PATH"]
 
 EVENT_PATH = {"Meeting": "meeting", "Statement": "statement", "TroopDeployment": "deployment", "Treaty": "treaty"}
 _RANK = {4: "day", 2: "month", 1: "year"}
@@ -333,14 +334,11 @@ def _gram_rank(gram: str) -> bytes:
     return hashlib.md5(gram.encode("utf-8")).digest()
 
 
-def _candidate_pairs(items: list[Event], keys) -> Iterator[tuple[int, int]]:
+def _candidate_pairs(item_keys: list[list[tuple]]) -> Iterator[tuple[int, int]]:
     """Every pair ``i < j`` of items sharing a block key, once, in sorted order, made one ``i`` at a time
     (a corpus's pairs, materialised, outgrow its events many times over)."""
     blocks: dict[tuple, list[int]] = {}
-    item_keys = []
-    for i, ev in enumerate(items):
-        ks = keys(ev)
-        item_keys.append(ks)
+    for i, ks in enumerate(item_keys):
         for k in ks:
             blocks.setdefault(k, []).append(i)
     for i, ks in enumerate(item_keys):
@@ -352,11 +350,18 @@ def _candidate_pairs(items: list[Event], keys) -> Iterator[tuple[int, int]]:
             yield i, j
 
 
-def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
+def _cluster(items: list[Event], ok, keys=None, item_keys: list[list[tuple]] | None = None) -> list[list[int]]:
     """Greedy agglomeration in a fixed order: join two groups only when every cross pair is compatible
     and they share no article (an article's own mentions were merged already). Only events sharing a
-    block key (``_block_keys``) are compared, which keeps large corpora near-linear."""
-    keys = keys or (lambda ev: _block_keys(ev))
+    block key (``_block_keys``, or ``item_keys`` given per item) are compared, which keeps large corpora
+    near-linear.
+
+    Items that share no key, directly or through other items, never meet: the groups of a set of items
+    closed under sharing keys (a union of *components*) are the groups those items form among all items.
+    :func:`resolve_changes` relies on it."""
+    if item_keys is None:
+        keys = keys or (lambda ev: _block_keys(ev))
+        item_keys = [keys(ev) for ev in items]
     uf = _UnionFind(len(items))
     groups: dict[int, list[int]] = {i: [i] for i in range(len(items))}
     articles: dict[int, set[str]] = {i: {items[i].article} for i in range(len(items))}
@@ -365,7 +370,7 @@ def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
     # the group joins another)
     n = len(items)
     failed: set[int] = set()
-    for i, j in _candidate_pairs(items, keys):
+    for i, j in _candidate_pairs(item_keys):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj or ri * n + rj in failed or not articles[ri].isdisjoint(articles[rj]):
             continue
@@ -382,9 +387,48 @@ def _cluster(items: list[Event], ok, keys=None) -> list[list[int]]:
     return [sorted(g) for g in groups.values()]
 
 
+#: One merged mention in a :class:`Resolution`'s ``entries``: its type, the IRI of its cluster, the digests
+#: of its block keys, for a statement the IRI of the meeting it was made at (or None), and the digest of
+#: its cluster (:func:`cluster_digest`).
+Entry = list
+
+
+@dataclass
+class Resolution:
+    """Clusters, and per article its merged mentions (in the order ``_within_article`` gives them) and
+    their :data:`Entry` lists: what :func:`resolve_changes` needs to redo only part of the work when
+    articles change."""
+
+    clusters: list[Cluster]
+    entries: dict[str, list[Entry]]
+    mentions: dict[str, list[Event]]
+
+
+class StaleEntries(Exception):
+    """Stored entries do not describe an article's mentions as they are read now: resolve everything."""
+
+
+def cluster_digest(c: Cluster) -> str:
+    """What an article's graph takes from a cluster it is a member of: IRI, occasion and description."""
+    text = c.iri + repr(c.during) + repr([sorted(v.items()) if type(v) is dict else v
+                                         for v in vars(c.description).values()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _digest(key: tuple) -> str:
+    """A block key as stored in an :data:`Entry` (two events sharing a key share its digest; a collision
+    of two keys could only bring more events into :func:`resolve_changes`' work, never change a group)."""
+    return hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).hexdigest()
+
+
 def resolve(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> list[Cluster]:
     """All clusters of all articles, in a deterministic order. ``articles`` may be a generator: only
     each article's merged mentions are kept, not the mentions it gives."""
+    return resolve_all(articles, gazetteer).clusters
+
+
+def resolve_all(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> Resolution:
+    """:func:`resolve`, with each article's :data:`Entry` list."""
     per_article: dict[str, list[Event]] = {}
     published: dict[str, str | None] = {}
     for a in articles:
@@ -394,21 +438,45 @@ def resolve(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> list[Clu
     flat = [e for events in per_article.values() for e in events]
     keys = {id(e): _key(e) for e in flat}   # merged mentions do not change from here on (descriptions are copies)
     key = lambda e: keys[id(e)]  # noqa: E731
-    clusters: list[Cluster] = []
     by_type: dict[str, list[Event]] = {}
     for e in flat:
         by_type.setdefault(e.type, []).append(e)
-    # meetings, deployments, treaties: agglomerate on compatible descriptions
-    for type_ in ("Meeting", "TroopDeployment", "Treaty"):
-        items = sorted(by_type.get(type_, []), key=key)
-        for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b),
-                              lambda ev: _block_keys(ev, gaz=gazetteer)):
-            clusters.append(_make_cluster(type_, [items[i] for i in group], published, key=key))
-    meeting_of = _link_statements(per_article, clusters, gazetteer, published)
-    # statements: same speaker and occasion → pair by content; otherwise by quote overlap
-    items = sorted(by_type.get("Statement", []), key=key)
-    occasion = {id(e): meeting_of.get(id(e)) for e in items}
+    block: dict[int, list[tuple]] = {}
+    clusters = _cluster_events({t: by_type.get(t, []) for t in ("Meeting", "TroopDeployment", "Treaty")},
+                               gazetteer, published, key, block)
+    meeting_of = _link_statements(per_article, {id(m): c.iri for c in clusters if c.type == "Meeting"
+                                                for m in c.members}, gazetteer, published)
+    occasion = {id(e): meeting_of.get(id(e)) for e in by_type.get("Statement", [])}
+    clusters += _cluster_statements(by_type.get("Statement", []), occasion, gazetteer, published, key, block,
+                                    {c.iri: c for c in clusters if c.type == "Meeting"}.get)
+    clusters.sort(key=lambda c: c.iri)
+    of = {id(m): (c.iri, cluster_digest(c)) for c in clusters for m in c.members}
+    entries = {ident: [[e.type, of[id(e)][0], [_digest(k) for k in block[id(e)]], occasion.get(id(e)), of[id(e)][1]]
+                       for e in events] for ident, events in per_article.items()}
+    return Resolution(clusters, entries, per_article)
 
+
+def _cluster_events(by_type: dict[str, list[Event]], gazetteer: Gazetteer, published: dict[str, str | None],
+                    key, block: dict[int, list[tuple]]) -> list[Cluster]:
+    """Meetings, deployments and treaties: agglomerate on compatible descriptions. Records each event's
+    block keys in ``block``."""
+    clusters: list[Cluster] = []
+    for type_, events in by_type.items():
+        items = sorted(events, key=key)
+        item_keys = [_block_keys(ev, gaz=gazetteer) for ev in items]
+        for ev, ks in zip(items, item_keys):
+            block[id(ev)] = ks
+        for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b), item_keys=item_keys):
+            clusters.append(_make_cluster(type_, [items[i] for i in group], published, key=key))
+    return clusters
+
+
+def _cluster_statements(statements: list[Event], occasion: dict[int, str | None], gazetteer: Gazetteer,
+                        published: dict[str, str | None], key, block: dict[int, list[tuple]],
+                        meeting) -> list[Cluster]:
+    """Statements: same speaker and occasion → pair by content; otherwise by quote overlap. ``meeting``
+    gives the meeting cluster of an occasion's IRI."""
+    items = sorted(statements, key=key)
     same_slot: dict[tuple, list[Event]] = {}
     for e in items:  # statements of one speaker at one occasion in one article
         same_slot.setdefault((e.article, tuple(e.role("speaker")), occasion[id(e)]), []).append(e)
@@ -421,15 +489,225 @@ def resolve(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> list[Clu
             return _content_similarity(a, b) >= 0.12 and _mutual_best(a, b, same_slot, occasion)
         return _cross_compatible(gazetteer, a, b)
 
-    meeting_by_iri = {c.iri: c for c in clusters if c.type == "Meeting"}
-    for group in _cluster(items, stmt_ok, lambda ev: _block_keys(ev, occasion[id(ev)])):
+    item_keys = [_block_keys(ev, occasion[id(ev)]) for ev in items]
+    for ev, ks in zip(items, item_keys):
+        block[id(ev)] = ks
+    out = []
+    for group in _cluster(items, stmt_ok, item_keys=item_keys):
         members = [items[i] for i in group]
         occ = next((occasion[id(m)] for m in members if occasion[id(m)]), None)
-        c = _make_cluster("Statement", members, published, meeting_by_iri.get(occ) if occ else None, key=key)
+        c = _make_cluster("Statement", members, published, meeting(occ) if occ else None, key=key)
         c.during = occ
-        clusters.append(c)
-    clusters.sort(key=lambda c: c.iri)
-    return clusters
+        out.append(c)
+    return out
+
+
+@dataclass
+class Update:
+    """What :func:`resolve_changes` found: the articles whose graphs may change (``articles``), their
+    merged mentions and new :data:`Entry` lists, the clusters an article takes part in
+    (``clusters_of(ident)``, made when asked: a cluster left as it was is made again from its members)
+    and how many events of each type the store loses and gains."""
+
+    articles: list[str]
+    entries: dict[str, list[Entry]]
+    mentions: dict[str, list[Event]]
+    clusters_of: Callable[[str], list[Cluster]]
+    dropped: Counter
+    added: Counter
+
+
+def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: Iterable[ArticleEvents],
+                    load, gazetteer: Gazetteer) -> Update:
+    """Resolve again only what changed articles can change, with the same result as :func:`resolve_all`
+    over every article.
+
+    ``stored`` holds the :data:`Entry` lists of the last complete resolution, ``gone`` the articles
+    removed since, ``fresh`` the articles (re)extracted since (their stored entries, if any, no longer
+    hold) and ``load(ident)`` gives an unchanged article's :class:`ArticleEvents`, read only when needed.
+
+    Groups form only among events sharing block keys, directly or through others (:func:`_cluster`), so
+    only the *components* of the changed articles' old and new mentions are clustered again: for
+    meetings, deployments and treaties, every mention reached from those mentions' keys through the
+    stored keys. A statement's keys and its occasion depend on the cluster IRIs of its article's
+    meetings, so every statement of an article with a meeting clustered again (and of the changed
+    articles) starts the same search among statements. Clusters outside the components stay as they
+    were; those that articles inside also take part in are made again from their stored members.
+    Raises :class:`StaleEntries` when an article read does not match its entries.
+    """
+    fresh = list(fresh)
+    merged: dict[str, list[Event]] = {}
+    published: dict[str, str | None] = {}
+    for a in fresh:
+        merged[a.ident] = _within_article(a.events)
+        published[a.ident] = a.published
+    new = set(merged)
+    out_of_date = set(gone) | new     # articles whose stored entries no longer hold
+
+    def events(ident: str) -> list[Event]:
+        if ident not in merged:
+            a = load(ident)
+            evs = _within_article(a.events)
+            if [e.type for e in evs] != [x[0] for x in stored[ident]]:
+                raise StaleEntries(ident)
+            merged[ident], published[ident] = evs, a.published
+        return merged[ident]
+
+    keys = {}
+    def key(e: Event):  # noqa: E306
+        k = keys.get(id(e))
+        if k is None:
+            k = keys[id(e)] = _key(e)
+        return k
+
+    block: dict[int, list[tuple]] = {}
+    dkeys: dict[tuple[str, int], list[str]] = {}    # new digests of the mentions clustered again
+
+    def keys_of(m: tuple[str, int]) -> list[str]:
+        return dkeys[m] if m in dkeys else stored[m[0]][m[1]][2]
+
+    def spread(seeds: set[str], index: dict[str, list[tuple[str, int]]], reached: set[tuple[str, int]]) -> None:
+        stack, seen = list(seeds), set()
+        while stack:
+            k = stack.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            for m in index.get(k, ()):
+                if m not in reached:
+                    reached.add(m)
+                    stack.extend(keys_of(m))
+
+    # meetings, deployments, treaties
+    index: dict[str, list[tuple[str, int]]] = {}
+    for ident, es in stored.items():
+        if ident not in out_of_date:
+            for i, (t, _, ks, *_) in enumerate(es):
+                if t != "Statement":
+                    for k in ks:
+                        index.setdefault(k, []).append((ident, i))
+    seeds: set[str] = set()
+    reached: set[tuple[str, int]] = set()
+    for ident in sorted(new):
+        for i, e in enumerate(merged[ident]):
+            if e.type != "Statement":
+                block[id(e)] = _block_keys(e, gaz=gazetteer)
+                dkeys[(ident, i)] = ds = [_digest(k) for k in block[id(e)]]
+                reached.add((ident, i))
+                seeds.update(ds)
+                for d in ds:
+                    index.setdefault(d, []).append((ident, i))
+    for ident in out_of_date & stored.keys():
+        seeds.update(k for t, _, ks, *_ in stored[ident] for k in ks if t != "Statement")
+    spread(seeds, index, reached)
+    del index
+    by_type: dict[str, list[Event]] = {"Meeting": [], "TroopDeployment": [], "Treaty": []}
+    where: dict[int, tuple[str, int]] = {}
+    for m in sorted(reached):
+        e = events(m[0])[m[1]]
+        where[id(e)] = m
+        by_type[e.type].append(e)
+    clusters = _cluster_events(by_type, gazetteer, published, key, block)
+    cluster_at: dict[tuple[str, int], Cluster] = {where[id(e)]: c for c in clusters for e in c.members}
+
+    # statements: their occasions in the articles whose meetings were clustered again
+    again = sorted({m[0] for m in reached if events(m[0])[m[1]].type == "Meeting"} | new)
+    meeting_iri = {id(e): (cluster_at[(ident, i)].iri if (ident, i) in cluster_at else stored[ident][i][1])
+                   for ident in again for i, e in enumerate(events(ident)) if e.type == "Meeting"}
+    meeting_of = _link_statements({ident: events(ident) for ident in again}, meeting_iri, gazetteer, published)
+    occasion: dict[int, str | None] = {}
+    s_index: dict[str, list[tuple[str, int]]] = {}
+    again_set = set(again)
+    for ident, es in stored.items():
+        if ident not in out_of_date and ident not in again_set:
+            for i, (t, _, ks, *_) in enumerate(es):
+                if t == "Statement":
+                    for k in ks:
+                        s_index.setdefault(k, []).append((ident, i))
+    seeds = set()
+    s_reached: set[tuple[str, int]] = set()
+    for ident in again:
+        for i, e in enumerate(events(ident)):
+            if e.type == "Statement":
+                occasion[id(e)] = meeting_of.get(id(e))
+                block[id(e)] = _block_keys(e, occasion[id(e)])
+                dkeys[(ident, i)] = ds = [_digest(k) for k in block[id(e)]]
+                s_reached.add((ident, i))
+                seeds.update(ds)
+                for d in ds:
+                    s_index.setdefault(d, []).append((ident, i))
+    for ident in (out_of_date | again_set) & stored.keys():
+        seeds.update(k for t, _, ks, *_ in stored[ident] for k in ks if t == "Statement")
+    spread(seeds, s_index, s_reached)
+    del s_index
+    statements = []
+    for m in sorted(s_reached):
+        e = events(m[0])[m[1]]
+        where[id(e)] = m
+        if id(e) not in occasion:
+            occasion[id(e)] = stored[m[0]][m[1]][3]
+        statements.append(e)
+
+    # clusters outside the components that articles inside take part in: made again from their members
+    members_of: dict[str, list[tuple[str, int]]] = {}
+    for ident, es in stored.items():
+        if ident not in out_of_date:
+            for i, x in enumerate(es):
+                members_of.setdefault(x[1], []).append((ident, i))
+    remade: dict[str, Cluster] = {c.iri: c for c in clusters}
+
+    def remake(iri: str) -> Cluster:
+        if iri not in remade:
+            ms = members_of.get(iri)
+            if not ms:
+                raise StaleEntries(iri)
+            evs = sorted((events(a)[i] for a, i in ms), key=key)
+            type_ = stored[ms[0][0]][ms[0][1]][0]
+            if type_ == "Statement":
+                occ_of = {id(events(a)[i]): stored[a][i][3] for a, i in ms}
+                occ = next((occ_of[id(e)] for e in evs if occ_of[id(e)]), None)
+                c = _make_cluster(type_, evs, published, remake(occ) if occ else None, key=key)
+                c.during = occ
+            else:
+                c = _make_cluster(type_, evs, published, key=key)
+            if c.iri != iri:
+                raise StaleEntries(iri)
+            remade[iri] = c
+        return remade[iri]
+
+    s_clusters = _cluster_statements(statements, occasion, gazetteer, published, key, block, remake)
+    clusters += s_clusters
+    for c in s_clusters:
+        for e in c.members:
+            cluster_at[where[id(e)]] = c
+
+    articles = sorted({m[0] for m in reached | s_reached} | new)
+    entries: dict[str, list[Entry]] = {}
+    digests = {c.iri: cluster_digest(c) for c in clusters}
+    for ident in articles:
+        es = []
+        for i, e in enumerate(events(ident)):
+            c = cluster_at.get((ident, i))
+            iri, digest = (c.iri, digests[c.iri]) if c else (stored[ident][i][1], stored[ident][i][4])
+            es.append([e.type, iri, keys_of((ident, i)),
+                       (occasion[id(e)] if id(e) in occasion else stored[ident][i][3]) if e.type == "Statement"
+                       else None, digest])
+        entries[ident] = es
+
+    def clusters_of(ident: str) -> list[Cluster]:
+        out = {}
+        for i in range(len(events(ident))):
+            c = cluster_at.get((ident, i)) or remake(stored[ident][i][1])
+            out[c.iri] = c
+        return sorted(out.values(), key=lambda c: c.iri)
+
+    dropped: Counter = Counter()
+    olds = {(stored[a][i][0], stored[a][i][1]) for a, i in reached | s_reached if a not in out_of_date}
+    olds |= {(x[0], x[1]) for ident in out_of_date & stored.keys() for x in stored[ident]}
+    olds |= {(x[0], x[1]) for ident in again_set - out_of_date for x in stored[ident] if x[0] == "Statement"}
+    dropped.update(t for t, _ in olds)
+    added = Counter(c.type for c in clusters)
+    return Update(articles, entries, {ident: events(ident) for ident in articles}, clusters_of, dropped, added)
 
 
 def _mutual_best(a: Event, b: Event, same_slot: dict[tuple, list[Event]], occasion: dict[int, str | None]) -> bool:
@@ -442,13 +720,10 @@ def _mutual_best(a: Event, b: Event, same_slot: dict[tuple, list[Event]], occasi
     return best(a, b.article) is b and best(b, a.article) is a
 
 
-def _link_statements(per_article: dict[str, list[Event]], clusters: list[Cluster], gaz: Gazetteer,
+def _link_statements(per_article: dict[str, list[Event]], cluster_of: dict[int, str], gaz: Gazetteer,
                      published: dict[str, str | None]) -> dict[int, str]:
-    """The meeting (cluster IRI) each statement was made at, where the article says or implies it."""
-    cluster_of: dict[int, str] = {}
-    for c in clusters:
-        for m in c.members:
-            cluster_of[id(m)] = c.iri
+    """The meeting (cluster IRI) each statement was made at, where the article says or implies it
+    (``cluster_of``: the cluster IRI of each of those articles' meetings, by ``id``)."""
     out: dict[int, str] = {}
     for ident, events in per_article.items():
         meetings = [e for e in events if e.type == "Meeting" and e.status == "occurred"]

@@ -646,10 +646,10 @@ class RemoteStore:
                    f"GRAPH {GRAPH_BUILD} {{ ?r ?p ?o }} }}"]
             ops += [f"DROP SILENT GRAPH {article_iri(ident)}" for ident in part if ident in removals]
             self.update(" ;\n".join(ops))
-        for ident, quads, extraction, graph_hash in writes:
+        for ident, quads, extraction, graph_hash, *entries in writes:
             self._put_graph(article_iri(ident), [q.triple for q in (quads() if callable(quads) else quads)])
             record = extraction() if callable(extraction) else extraction
-            self._add_build([q.triple for q in GraphStore._record_quads(ident, record, graph_hash)])
+            self._add_build([q.triple for q in GraphStore._record_quads(ident, record, graph_hash, *entries)])
         return len(writes)
 
     def flush(self) -> None:

@@ -20,6 +20,7 @@ import time
 import weakref
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
@@ -39,6 +40,7 @@ P_EXTRACTION = NamedNode(BUILD + "extraction")
 P_GRAPH_HASH = NamedNode(BUILD + "graphHash")
 P_CONTENT_HASH = NamedNode(BUILD + "contentHash")
 P_RECORD_INFO = NamedNode(BUILD + "recordInfo")   # see record_info
+P_RESOLUTION = NamedNode(BUILD + "resolution")   # see GraphStore.resolution_entries
 P_FORMAT = NamedNode(BUILD + "formatVersion")
 P_VERSION = NamedNode(BUILD + "ghatnaVersion")
 P_RESOURCE_HASH = NamedNode(BUILD + "resourceHash")
@@ -61,9 +63,10 @@ def default_store_path() -> str:
     return os.environ.get("KG_STORE") or DEFAULT_STORE
 
 
-#: One article to write: ``(ident, quads, extraction, graph_hash)``, quads and extraction or functions
-#: that make them (see :meth:`GraphStore.apply`)
-Write = tuple[str, "list[Quad] | Callable[[], list[Quad]]", "dict | Callable[[], dict]", str]
+#: One article to write: ``(ident, quads, extraction, graph_hash)`` or the same with the article's
+#: resolution entries (:meth:`GraphStore.resolution_entries`) after them; quads and extraction may be
+#: functions that make them (see :meth:`GraphStore.apply`)
+Write = tuple
 
 
 def _record(ident: str) -> NamedNode:
@@ -156,6 +159,14 @@ class GraphStore:
                 info = record_info(json.loads(cached.object.value))
             yield info["ident"], hashes.get(node), info
 
+    def resolution_entries(self) -> dict[str, list]:
+        """Per stored article, the entries (:data:`kg.identity.Entry`) of the resolution its graph was
+        made with: what lets a build resolve only what changed articles can change. Articles written by
+        a version without them are missing."""
+        prefix = len(BUILD + "article/")
+        return {unquote(q.subject.value[prefix:]): json.loads(q.object.value)
+                for q in self.store.quads_for_pattern(None, P_RESOLUTION, None, GRAPH_BUILD)}
+
     def record(self, ident: str) -> dict | None:
         """The cached extraction of one stored article (without its text), or None."""
         for q in self.store.quads_for_pattern(_record(ident), P_EXTRACTION, None, GRAPH_BUILD):
@@ -210,10 +221,10 @@ class GraphStore:
             self.store.update(" ;\n".join(ops))
         with _Loader(self.store) as loader:   # loads one batch while the next one is made
             batch: list[Quad] = []
-            for ident, quads, extraction, graph_hash in writes:
+            for ident, quads, extraction, graph_hash, *entries in writes:
                 batch.extend(quads() if callable(quads) else quads)
                 batch.extend(self._record_quads(ident, extraction() if callable(extraction) else extraction,
-                                                graph_hash))
+                                                graph_hash, *entries))
                 if len(batch) >= batch_quads:
                     loader.put(batch)
                     batch = []
@@ -232,12 +243,16 @@ class GraphStore:
         return out
 
     @staticmethod
-    def _record_quads(ident: str, extraction: dict, graph_hash: str) -> list[Quad]:
-        """An article's bookkeeping: its content hash, graph signature and cached extraction. The text is
-        left out of the cached extraction: the article's graph holds it (``nif:isString``)."""
+    def _record_quads(ident: str, extraction: dict, graph_hash: str, entries: list | None = None) -> list[Quad]:
+        """An article's bookkeeping: its content hash, graph signature and cached extraction, and the
+        resolution entries its graph was made with, if given. The text is left out of the cached extraction:
+        the article's graph holds it (``nif:isString``)."""
         rec = _record(ident)
         cached = {**extraction, "article": {k: v for k, v in extraction["article"].items() if k != "text"}}
-        return [
+        extra = [] if entries is None else [
+            Quad(rec, P_RESOLUTION, Literal(json.dumps(entries, ensure_ascii=False, separators=(",", ":"))),
+                 GRAPH_BUILD)]
+        return extra + [
             Quad(rec, P_CONTENT_HASH, Literal(extraction["article"]["content_hash"]), GRAPH_BUILD),
             Quad(rec, P_GRAPH_HASH, Literal(graph_hash), GRAPH_BUILD),
             Quad(rec, P_EXTRACTION, Literal(json.dumps(cached, ensure_ascii=False, sort_keys=True)), GRAPH_BUILD),

@@ -99,7 +99,8 @@ def test_rebuild_changes_nothing(writable_seed_store, seeds_dir, monkeypatch):
 
     def no_resolution(*args, **kwargs):
         raise AssertionError("nothing changed: resolution should not run")
-    monkeypatch.setattr(kg.build, "resolve", no_resolution)
+    monkeypatch.setattr(kg.build, "resolve_all", no_resolution)
+    monkeypatch.setattr(kg.build, "resolve_changes", no_resolution)
     report = build([seeds_dir], writable_seed_store)
     assert (report.extracted, report.unchanged, report.written) == (0, 5, 0)
     assert report.events == events and report.articles_in_store == 5   # as the last build counted them
@@ -117,8 +118,8 @@ def test_a_rebuild_resolves_again_unless_the_last_build_was_complete_with_this_c
         gs.set_resolved({**gs.resolved(), "code": "older"})
     gs.close()
     calls = []
-    real = kg.build.resolve
-    monkeypatch.setattr(kg.build, "resolve", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = kg.build.resolve_all
+    monkeypatch.setattr(kg.build, "resolve_all", lambda *a, **k: calls.append(1) or real(*a, **k))
     before = nquads(writable_seed_store)
     assert build([seeds_dir], writable_seed_store).written == 0
     assert calls == [1] and nquads(writable_seed_store) == before

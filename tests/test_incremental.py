@@ -1,0 +1,133 @@
+"""Incremental resolution: after articles change, are added or removed, a build that resolves only what
+they can change (``kg.identity.resolve_changes``) leaves the store exactly as a fresh build of the same
+articles would, and falls back to resolving everything when the store cannot tell what changed."""
+from __future__ import annotations
+
+import random
+import shutil
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build, remove
+from kg.rdf import GRAPH_BUILD
+from kg.store import P_RESOLUTION, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def state(path: Path) -> tuple[set[str], dict, dict | None]:
+    """Every quad but the build's bookkeeping, the resolution entries, and the event counts."""
+    gs = open_store(path, read_only=True)
+    try:
+        return ({str(q) for q in gs.store if q.graph_name != GRAPH_BUILD}, gs.resolution_entries(), gs.resolved())
+    finally:
+        gs.close()
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory) -> tuple[Path, Path]:
+    """120 generated articles (stories reported by several articles, so clusters have many members) and
+    40 more to add."""
+    root = tmp_path_factory.mktemp("corpora")
+    for n, name, seed in ((120, "main", 7), (40, "extra", 8)):
+        subprocess.run([sys.executable, "-m", "benchmarks.generate", str(n), str(root / name), "--seed", str(seed)],
+                       cwd=ROOT, check=True, capture_output=True)
+    return root / "main", root / "extra"
+
+
+def built(corpus: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of ``corpus`` and a store built from it."""
+    articles, store = tmp_path / "articles", tmp_path / "store"
+    shutil.copytree(corpus, articles)
+    build([articles], store)
+    return articles, store
+
+
+def test_incremental_builds_leave_the_store_a_full_build_makes(corpora, tmp_path):
+    main, extra = corpora
+    articles, store = built(main, tmp_path)
+    rng = random.Random(3)
+    spare = sorted(extra.glob("*.txt"))
+    steps = ["replace", "add", "reorder", "remove", "several", "replace", "add", "remove"]
+    for step in steps:
+        files = sorted(articles.glob("*.txt"))
+        if step == "replace":      # an article now says what another says
+            f, g = rng.sample(files, 2)
+            f.write_bytes(g.read_bytes() + b"\n")
+        elif step == "add":
+            new = spare.pop()
+            shutil.copy(new, articles / ("z" + new.name))
+        elif step == "reorder":    # the same sentences in another order: other offsets, other IRIs
+            f = rng.choice(files)
+            lines = f.read_text(encoding="utf-8").split("\n")
+            rng.shuffle(lines)
+            f.write_text("\n".join(lines), encoding="utf-8")
+        elif step == "several":
+            for f in rng.sample(files, 4):
+                f.write_bytes(spare.pop().read_bytes())
+        if step == "remove":
+            f = rng.choice(files)
+            f.unlink()
+            report = remove([f.stem], store)
+        else:
+            report = build([articles], store)
+        assert "resolve (changes)" in report.timings, step
+        fresh = tmp_path / f"fresh-{step}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        full = build([articles], fresh)
+        assert "resolve" in full.timings
+        got, want = state(store), state(fresh)
+        assert got[0] == want[0], step
+        assert got[1] == want[1], step
+        assert got[2] == want[2], step
+        assert report.events == full.events, step
+
+
+def test_a_store_without_entries_is_resolved_whole_and_gets_them(corpora, tmp_path):
+    articles, store = built(corpora[0], tmp_path)
+    gs = open_store(store)
+    n = len(gs.resolution_entries())
+    for q in list(gs.store.quads_for_pattern(None, P_RESOLUTION, None, GRAPH_BUILD)):
+        gs.store.remove(q)
+    gs.close()
+    f = sorted(articles.glob("*.txt"))[5]
+    f.write_bytes(f.read_bytes() + "\nविशेषज्ञ मानते हैं कि यह एक बड़ा बदलाव है।\n".encode("utf-8"))
+    report = build([articles], store)
+    assert "resolve" in report.timings and "resolve (changes)" not in report.timings
+    assert report.written == n   # every graph again, with its entries
+    assert len(state(store)[1]) == n
+    f.write_bytes(sorted(corpora[0].glob("*.txt"))[5].read_bytes())
+    assert "resolve (changes)" in build([articles], store).timings
+
+
+def test_entries_that_do_not_match_their_article_are_not_trusted(corpora, tmp_path):
+    articles, store = built(corpora[0], tmp_path)
+    gs = open_store(store)
+    entries = gs.resolution_entries()
+    # an article sharing a cluster with another: its entries claim a mention it does not have
+    shared = {}
+    for ident, es in entries.items():
+        for e in es:
+            shared.setdefault(e[1], set()).add(ident)
+    victim, other = next(sorted(idents) for idents in shared.values() if len(idents) > 1)[:2]
+    node = next(q.subject for q in gs.store.quads_for_pattern(None, P_RESOLUTION, None, GRAPH_BUILD)
+                if q.subject.value.endswith(victim))
+    old = next(gs.store.quads_for_pattern(node, P_RESOLUTION, None, GRAPH_BUILD))
+    gs.store.remove(old)
+    bad = json.loads(old.object.value) + [["Treaty", "https://example.org/x", [], None, "0"]]
+    gs.store.add(ox.Quad(node, P_RESOLUTION, ox.Literal(json.dumps(bad)), GRAPH_BUILD))
+    gs.close()
+    f = articles / f"{other}.txt"
+    f.write_bytes(f.read_bytes() + b"\n")
+    report = build([articles], store)
+    assert "resolve" in report.timings and "resolve (changes)" not in report.timings   # resolved whole
+    fresh = tmp_path / "fresh"
+    build([articles], fresh)
+    assert state(store) == state(fresh)   # the victim's entries mended too
+    f.write_bytes(f.read_bytes() + b"\n")
+    assert "resolve (changes)" in build([articles], store).timings
