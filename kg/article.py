@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -162,6 +163,14 @@ def find_articles(paths: list[str | Path]) -> list[Path]:
     return sorted(found.values(), key=lambda f: (f.stem, str(f)))
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether ``entry`` is a folder or a link to one (a link loop or a broken link is neither)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def _walk_txt(root: Path) -> list[Path]:
     """``.txt`` files below ``root``; follows no symlinked folders (no loops)."""
     out: list[Path] = []
@@ -169,12 +178,13 @@ def _walk_txt(root: Path) -> list[Path]:
     while stack:
         d = stack.pop()
         try:
-            entries = sorted(d.iterdir())
+            with os.scandir(d) as it:   # the entries' types come with the listing: no stat per file
+                entries = sorted(it, key=lambda e: e.name)
         except OSError:
             continue
         for e in entries:
-            if e.is_dir() and not e.is_symlink():
-                stack.append(e)
-            elif e.suffix.lower() == ".txt" and not e.is_dir():
-                out.append(e)  # a broken link, a link loop or a FIFO is reported as skipped by the build
+            if e.is_dir(follow_symlinks=False):
+                stack.append(Path(e.path))
+            elif os.path.splitext(e.name)[1].lower() == ".txt" and not _is_dir(e):
+                out.append(Path(e.path))  # a broken link, a link loop or a FIFO is reported as skipped by the build
     return sorted(out)

@@ -7,11 +7,11 @@
 2. Resolve identities (the result depends only on the set of articles). Skipped when nothing was
    extracted and the last complete build used the same code. When a few articles changed in a local
    store completely made by the same code, only the events they can affect are resolved again
-   (:func:`kg.identity.resolve_changes`, from the resolution entries stored beside each graph); otherwise
-   every article's.
-3. Compute each article's graph signature (its content, the descriptions of the events it reports and
-   its resolution entries); only graphs whose signature changed are rebuilt and written, with their
-   entries, through :meth:`GraphStore.apply`.
+   (:func:`kg.identity.resolve_changes`, from the resolution entries the last build stored beside its
+   completion mark); otherwise every article's.
+3. Compute each article's graph signature (its content and the events it reports and their clusters);
+   only graphs whose signature changed are rebuilt and written, through :meth:`GraphStore.apply`; then
+   the completion mark, the manifest of the articles and the resolution entries.
 """
 from __future__ import annotations
 
@@ -91,6 +91,7 @@ class _Info:
     version: str | None
     published_option: str | None
     has_text: bool
+    file: list | None = None   # the file's path and stat when its content was last hashed (see _read_jobs)
 
 
 class _Spool:
@@ -132,7 +133,7 @@ class _Spool:
 
     def _note_info(self, info: dict, has_text: bool) -> None:
         self.info[info["ident"]] = _Info(info["content_hash"], info["published"], info["version"],
-                                         info["published_option"], has_text)
+                                         info["published_option"], has_text, info.get("file"))
 
     @property
     def can_refer(self) -> bool:
@@ -192,41 +193,76 @@ def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dic
 _POOL_FROM = 8
 
 
-def _read_bytes(f: Path, max_bytes: int) -> bytes:
-    """A file's bytes; OSError when it cannot be read, ArticleError when it is not a regular file or too big.
-    (A FIFO or device named ``*.txt`` is never opened: reading it could wait forever.)"""
-    st = f.stat()
+def _stat(f: Path | str, max_bytes: int) -> os.stat_result:
+    """A file's stat; OSError when there is none, ArticleError when it is not a regular file or too big."""
+    st = os.stat(f)
     if not stat.S_ISREG(st.st_mode):
         raise ArticleError("not a regular file")
     if st.st_size > max_bytes:
         raise ArticleError(f"{st.st_size:,} bytes is over the limit of {max_bytes:,} bytes "
                            "per article (raise it with --max-bytes)")
+    return st
+
+
+def _read_bytes(f: Path, max_bytes: int) -> bytes:
+    """A file's bytes; OSError when it cannot be read, ArticleError when it is not a regular file or too big.
+    (A FIFO or device named ``*.txt`` is never opened: reading it could wait forever.)"""
+    _stat(f, max_bytes)
     return f.read_bytes()
 
 
+#: Seconds before a build starts within which a file's last change makes its stat untrustworthy (a change
+#: in the same tick of a coarse file-system clock would leave it as it was; FAT's tick is 2 s)
+_RACY_S = 2
+
+
 def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, report: BuildReport,
-               cached: dict[str, _Info]) -> Iterator[tuple[str, bytes, str | None, str, int]]:
-    """Jobs for the files whose content changed; counts unchanged ones and reports unreadable ones."""
+               cached: dict[str, _Info], seen_files: dict[str, list | None] | None = None,
+               job_files: dict[str, list | None] | None = None) -> Iterator[tuple[str, bytes, str | None, str, int]]:
+    """Jobs for the files whose content changed; counts unchanged ones and reports unreadable ones.
+
+    A file is read and its content hashed unless its path and stat (size, modification and change
+    times, inode) are those recorded when the same content was hashed by an earlier build, as git does
+    with its index. Every write to a file updates its change time (which no program can set back), so
+    an equal stat means the same bytes; a stat taken while the file was changing (its change time within
+    ``_RACY_S`` of the build's start) is not recorded. ``seen_files`` receives what to record for the
+    unchanged files, ``job_files`` for the others (to record once their extraction succeeded)."""
     seen: dict[str, str] = {}
     pub = published.isoformat() if published else None
+    racy_from = time.time_ns() - _RACY_S * 1_000_000_000
     for f in files:
         ident = f.stem
         if ident in seen:
             report.skipped.append((str(f), f"same article name as {seen[ident]}"))
             continue
+        path = str(f)
         try:
-            raw = _read_bytes(f, max_bytes)
+            st = _stat(path, max_bytes)
+            file = [path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] if st.st_ctime_ns < racy_from else None
+            rec = cached.get(ident)
+            if file is not None and rec and rec.file == file \
+                    and (rec.version, rec.published_option) == (EXTRACTION_VERSION, pub):
+                seen[ident] = path
+                report.unchanged += 1
+                report.read += 1
+                if seen_files is not None:
+                    seen_files[ident] = file
+                continue
+            raw = f.read_bytes()
         except (OSError, ArticleError) as e:
             reason = str(e) if isinstance(e, ArticleError) else (e.strerror or str(e))
             report.skipped.append((str(f), f"cannot read ({reason})" if isinstance(e, OSError) else reason))
             continue
         seen[ident] = str(f)
-        rec = cached.get(ident)
         digest = hashlib.sha256(raw).hexdigest()
         if rec and (rec.version, rec.content_hash, rec.published_option) == (EXTRACTION_VERSION, digest, pub):
             report.unchanged += 1
             report.read += 1
+            if seen_files is not None:
+                seen_files[ident] = file
             continue
+        if job_files is not None:
+            job_files[ident] = file
         yield ident, raw, pub, str(f), max_bytes
 
 
@@ -250,10 +286,13 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     gs = open_store(store_path)
     spool = _spool_for(gs)
     try:
-        old_hashes = _load_records(gs, spool)
+        last = gs.resolved()
+        old_hashes = _load_records(gs, spool, last=last)
         done = 0
         fresh: list[str] = []   # the articles extracted by this build
-        jobs = _read_jobs(files, published, max_bytes, report, spool.info)
+        seen_files: dict[str, list | None] = {}   # stats to record (see _read_jobs)
+        job_files: dict[str, list | None] = {}
+        jobs = _read_jobs(files, published, max_bytes, report, spool.info, seen_files, job_files)
         first = list(itertools.islice(jobs, _POOL_FROM))   # a few changed articles need no worker processes
         jobs = itertools.chain(first, jobs)
         if cluster:  # a dask.distributed cluster ("local" starts one): the same job function remotely
@@ -270,6 +309,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
                 path, record, error = _extract_job(job)
                 done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
         report.timings["extract"] = time.perf_counter() - t0
+        seen_files.update((ident, job_files[ident]) for ident in fresh)   # not those that failed
         if strict and report.skipped:
             path, reason = report.skipped[0]
             gs.close()
@@ -278,9 +318,8 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
             raise ArticleError(f"{path}: {reason} (--strict: nothing was written)")
         gs.ensure_static()  # after the --strict check: a refused build writes nothing
         restale = _reextract_stale(gs, spool, gaz)
-        last = gs.resolved()
         if report.extracted or restale or not last or last.get("code") != _RESOLVED_CODE:
-            _write_all(gs, spool, old_hashes, gaz, report, [], fresh if not restale else None, last)
+            _write_all(gs, spool, old_hashes, gaz, report, [], fresh if not restale else None, last, seen_files)
         else:   # the same records and code as the last complete build: every graph is as it would be made
             report.events.update(last.get("events", {}))
             report.articles_in_store = len(spool)
@@ -292,9 +331,21 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     return report
 
 
-def _load_records(gs: GraphStore, spool: _Spool, leave_out: Collection[str] = ()) -> dict[str, str | None]:
-    """The stored articles' records into ``spool`` (but those in ``leave_out``); their graph hashes."""
+def _load_records(gs: GraphStore, spool: _Spool, leave_out: Collection[str] = (),
+                  last: dict | None = None) -> dict[str, str | None]:
+    """The stored articles' records into ``spool`` (but those in ``leave_out``); their graph hashes.
+    ``last`` is :meth:`GraphStore.resolved`: a local store completely made by this code keeps there a
+    manifest of every article's record info and graph hash, read instead of a quad per article (10,000
+    articles: 0.34 s → 0.03 s)."""
     old_hashes = {}
+    manifest = last.get("articles") if spool.can_refer and last and last.get("code") == _RESOLVED_CODE else None
+    if manifest is not None:
+        for ident, (content_hash, published, version, published_option, graph_hash, file) in manifest.items():
+            old_hashes[ident] = graph_hash
+            if ident not in leave_out:
+                spool.refer({"ident": ident, "content_hash": content_hash, "published": published,
+                             "version": version, "published_option": published_option, "file": file})
+        return old_hashes
     if spool.can_refer:   # a local store: only what tells whether a record must be read
         for ident, graph_hash, info in gs.iter_record_infos():
             old_hashes[ident] = graph_hash
@@ -410,14 +461,13 @@ def _event_text(ev) -> str:
 
 def _signature(ident: str, info: _Info, entries: list, mentions: list) -> str:
     """What an article's graph is made from: its record, its merged mentions (hashed as the text of their
-    fields, :func:`_event_text`), the clusters they are members of (IRI, occasion and description, by
-    their digest in ``entries``, :func:`kg.identity.cluster_digest`), and the code. The resolution
-    entries stored beside the graph are hashed whole, so that they are rewritten whenever they change."""
+    fields, :func:`_event_text`), the clusters they are members of (IRI, the mention's occasion, and the
+    cluster's digest in ``entries``, :func:`kg.identity.cluster_digest`), and the code."""
     h = hashlib.sha256(_GRAPH_CODE.encode())
     h.update(info.content_hash.encode())
     h.update((info.published or "").encode())
     h.update((info.version or "").encode())
-    h.update(repr(entries).encode())
+    h.update(repr([(e[1], e[3], e[4]) for e in entries]).encode())
     h.update("".join(_event_text(m) for m in mentions).encode())
     return h.hexdigest()
 
@@ -444,38 +494,43 @@ def _events(spool: _Spool, ident: str) -> ArticleEvents:
 
 
 def _resolve_changes(gs, spool: _Spool, gaz, fresh: list[str] | None, removals: list[str],
-                     last: dict | None) -> Update | None:
+                     last: dict | None) -> tuple[Update, dict[str, str]] | None:
     """Resolution of only what ``fresh`` (extracted) and removed articles can change
     (:func:`kg.identity.resolve_changes`), or None when everything must be resolved: a SPARQL server's
     store, a store not completely made by this code, an article without stored entries, an entry that
     does not match its article, or more than a tenth of the articles changed (resolving everything is as
-    quick then)."""
+    quick then). With the update, the stored entries as text."""
     if fresh is None or not spool.can_refer or not last or last.get("code") != _RESOLVED_CODE:
         return None
     changed = set(fresh) | set(removals)
     if not changed or len(changed) * 10 > len(spool) + len(removals):
         return None
-    stored = gs.resolution_entries()
+    texts = gs.resolution_entry_texts()
+    if texts is None:
+        return None
+    stored = {ident: json.loads(text) for ident, text in texts.items()}
     if any(ident not in stored for ident in spool.idents() if ident not in changed) \
             or any(ident not in stored for ident in removals):
         return None
     try:
         return resolve_changes(stored, removals, (_events(spool, ident) for ident in sorted(set(fresh))),
-                               lambda ident: _events(spool, ident), gaz)
+                               lambda ident: _events(spool, ident), gaz), texts
     except StaleEntries:
         return None
 
 
 def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None], gaz,
                report: BuildReport, removals: list[str], fresh: list[str] | None = None,
-               last: dict | None = None) -> None:
+               last: dict | None = None, seen_files: dict[str, list | None] | None = None) -> None:
     """Resolve, sign and write every graph that changed. With ``fresh`` (the articles this build
     extracted; None when others were extracted again too) and ``last`` (:meth:`GraphStore.resolved` before
-    the build), only what those and ``removals`` can change is resolved again, when the store allows it."""
+    the build), only what those and ``removals`` can change is resolved again, when the store allows it.
+    ``seen_files``: the files' stats to record (:func:`_read_jobs`)."""
     t = time.perf_counter()
-    update = _resolve_changes(gs, spool, gaz, fresh, removals, last)
+    changes = _resolve_changes(gs, spool, gaz, fresh, removals, last)
+    update = changes[0] if changes else None
     if update is not None:
-        entries, mentions = update.entries, update.mentions
+        entries, mentions = update.entries.__getitem__, update.mentions
         idents = [ident for ident in update.articles if ident in spool.info]
         counts = Counter(last["events"])   # type: ignore[index]
         counts.subtract(update.dropped)
@@ -484,7 +539,7 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
         report.timings["resolve (changes)"] = time.perf_counter() - t
     else:
         resolution = resolve_all((_events(spool, ident) for ident in spool.idents()), gaz)  # one at a time
-        entries, mentions, idents = resolution.entries, resolution.mentions, spool.idents()
+        entries, mentions, idents = resolution.entries, resolution.mentions, spool.idents()   # (entries: made when asked)
         by_article: dict[str, list[Cluster]] = {}
         for c in resolution.clusters:
             for src in c.sources:
@@ -494,15 +549,15 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
         report.timings["resolve"] = time.perf_counter() - t
     clusters_of = update.clusters_of if update is not None else (lambda ident: by_article.get(ident, []))
     t = time.perf_counter()
-    # a local store's graphs whose entries are missing (written by an older version) or wrong are written
-    # again: entries are trusted only while they are the ones a resolution of everything gives
-    stored = {} if update is not None or not spool.can_refer else gs.resolution_entries()
     changed = []
+    texts: dict[str, str] = {}   # each article's resolution entries as JSON (only this is kept of them)
     for ident in idents:
-        sig = _signature(ident, spool.info[ident], entries[ident], mentions[ident])
-        if old_hashes.get(ident) != sig or (spool.can_refer and update is None and stored.get(ident) != entries[ident]):
+        es = entries(ident)
+        sig = _signature(ident, spool.info[ident], es, mentions[ident])
+        if old_hashes.get(ident) != sig:
             changed.append((ident, sig))
-    del stored
+        texts[ident] = json.dumps(es, ensure_ascii=False, separators=(",", ":"))
+    del entries, mentions   # (the resolution's mentions and keys, but the clusters the graphs are made from)
     # the texts of cached records, before their graphs are dropped: kept with the records
     without_text = [ident for ident, _ in changed if not spool.info[ident].has_text]
     for _, record in _with_texts(gs, spool, without_text):
@@ -517,13 +572,22 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
             out = article_quads(_meta(record[0]), clusters_of(ident), gaz)
             report.triples += len(out)
             return out
-        return ident, quads, lambda: record.pop(), sig, entries[ident]
+        return ident, quads, lambda: record.pop(), sig
 
     t = time.perf_counter()
     if changed or removals:
         gs.set_resolved(None)   # until every graph is written: a crash in between must not look complete
     report.written = gs.apply([write_of(ident, sig) for ident, sig in changed], removals)
-    gs.set_resolved({"code": _RESOLVED_CODE, "events": dict(report.events)})
+    done = {"code": _RESOLVED_CODE, "events": dict(report.events)}
+    if spool.can_refer:   # the manifest _load_records reads (a server's store has its records read whole)
+        hashes = {**old_hashes, **dict(changed)}
+        files = seen_files or {}
+        done["articles"] = {ident: [i.content_hash, i.published, i.version, i.published_option, hashes.get(ident),
+                                    files[ident] if ident in files else i.file]
+                            for ident, i in ((ident, spool.info[ident]) for ident in spool.idents())}
+        if changes is not None:   # the stored entries of the articles left as they were, and the new ones
+            texts = {**changes[1], **texts}
+    gs.set_resolved(done, {ident: texts[ident] for ident in spool.idents()})
     report.timings["write"] = time.perf_counter() - t
     report.articles_in_store = len(spool)
 
@@ -538,12 +602,13 @@ def remove(idents: list[str], store_path: str | Path | None = None) -> BuildRepo
     try:
         names = [Path(i).stem if i.endswith(".txt") else i for i in idents]
         gone = set(names)
-        old_hashes = _load_records(gs, spool, leave_out=gone)
+        last = gs.resolved()
+        old_hashes = _load_records(gs, spool, leave_out=gone, last=last)
         missing = [i for i in names if i not in old_hashes]
         if missing:
             raise GhatnaError(f"{missing[0]}: no such article in {gs.path}")
         restale = _reextract_stale(gs, spool, gaz)
-        _write_all(gs, spool, old_hashes, gaz, report, sorted(gone), [] if not restale else None, gs.resolved())
+        _write_all(gs, spool, old_hashes, gaz, report, sorted(gone), [] if not restale else None, last)
         _settle(gs, report)
     finally:
         spool.close()

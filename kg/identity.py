@@ -395,13 +395,19 @@ Entry = list
 
 @dataclass
 class Resolution:
-    """Clusters, and per article its merged mentions (in the order ``_within_article`` gives them) and
-    their :data:`Entry` lists: what :func:`resolve_changes` needs to redo only part of the work when
-    articles change."""
+    """Clusters, per article its merged mentions (in the order ``_within_article`` gives them), and
+    their :data:`Entry` lists (:meth:`entries`, made when asked): what :func:`resolve_changes` needs to
+    redo only part of the work when articles change."""
 
     clusters: list[Cluster]
-    entries: dict[str, list[Entry]]
     mentions: dict[str, list[Event]]
+    _of: dict[int, tuple[str, str]]        # id(mention) → its cluster's IRI and digest
+    _block: dict[int, list[tuple]]         # id(mention) → its block keys
+    _occasion: dict[int, str | None]       # id(statement) → its occasion
+
+    def entries(self, ident: str) -> list[Entry]:
+        return [[e.type, self._of[id(e)][0], [_digest(k) for k in self._block[id(e)]], self._occasion.get(id(e)),
+                 self._of[id(e)][1]] for e in self.mentions[ident]]
 
 
 class StaleEntries(Exception):
@@ -412,7 +418,7 @@ def cluster_digest(c: Cluster) -> str:
     """What an article's graph takes from a cluster it is a member of: IRI, occasion and description."""
     text = c.iri + repr(c.during) + repr([sorted(v.items()) if type(v) is dict else v
                                          for v in vars(c.description).values()])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _digest(key: tuple) -> str:
@@ -451,9 +457,7 @@ def resolve_all(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> Reso
                                     {c.iri: c for c in clusters if c.type == "Meeting"}.get)
     clusters.sort(key=lambda c: c.iri)
     of = {id(m): (c.iri, cluster_digest(c)) for c in clusters for m in c.members}
-    entries = {ident: [[e.type, of[id(e)][0], [_digest(k) for k in block[id(e)]], occasion.get(id(e)), of[id(e)][1]]
-                       for e in events] for ident, events in per_article.items()}
-    return Resolution(clusters, entries, per_article)
+    return Resolution(clusters, per_article, of, block, occasion)
 
 
 def _cluster_events(by_type: dict[str, list[Event]], gazetteer: Gazetteer, published: dict[str, str | None],

@@ -46,8 +46,8 @@ from .errors import StoreError
 from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
 from .resources import ontology_dir
 from .store import (FORMAT_VERSION, GRAPHS_NODE, ONTOLOGY_NODE, OWL_VERSION_INFO, P_FORMAT, P_ONTOLOGY_VERSION,
-                    P_RESOLVED, P_RESOURCE_HASH, P_VERSION, STORE_NODE, GraphStore, Write, _record, _skolemize,
-                    iter_records_from_quads)
+                    P_ENTRIES, P_RESOLVED, P_RESOURCE_HASH, P_VERSION, STORE_NODE, GraphStore, Write, _record, _skolemize,
+                    entries_text, iter_records_from_quads)
 from .vocab import ID_NS, NIF
 
 __all__ = ["RemoteStore", "open_remote", "bind_values", "as_stored", "USER_ENV", "PASSWORD_ENV"]
@@ -575,11 +575,14 @@ class RemoteStore:
         return None
 
     # ------------------------------------------------------------------ writing
-    def set_resolved(self, value: dict | None) -> None:
+    def set_resolved(self, value: dict | None, entries: dict[str, str] | None = None) -> None:
         """See :meth:`kg.store.GraphStore.set_resolved`."""
         self._writable()
-        self.update(f"DELETE WHERE {{ GRAPH {GRAPH_BUILD} {{ {GRAPHS_NODE} {P_RESOLVED} ?o }} }}")
+        self.update(f"DELETE WHERE {{ GRAPH {GRAPH_BUILD} {{ {GRAPHS_NODE} {P_RESOLVED} ?o }} }} ;\n"
+                    f"DELETE WHERE {{ GRAPH {GRAPH_BUILD} {{ {GRAPHS_NODE} {P_ENTRIES} ?o }} }}")
         if value is not None:
+            if entries is not None:
+                self._add_build([ox.Triple(GRAPHS_NODE, P_ENTRIES, Literal(entries_text(entries)))])
             self._add_build([ox.Triple(GRAPHS_NODE, P_RESOLVED, Literal(json.dumps(value, sort_keys=True)))])
 
     def ensure_static(self) -> None:
@@ -646,10 +649,10 @@ class RemoteStore:
                    f"GRAPH {GRAPH_BUILD} {{ ?r ?p ?o }} }}"]
             ops += [f"DROP SILENT GRAPH {article_iri(ident)}" for ident in part if ident in removals]
             self.update(" ;\n".join(ops))
-        for ident, quads, extraction, graph_hash, *entries in writes:
+        for ident, quads, extraction, graph_hash in writes:
             self._put_graph(article_iri(ident), [q.triple for q in (quads() if callable(quads) else quads)])
             record = extraction() if callable(extraction) else extraction
-            self._add_build([q.triple for q in GraphStore._record_quads(ident, record, graph_hash, *entries)])
+            self._add_build([q.triple for q in GraphStore._record_quads(ident, record, graph_hash)])
         return len(writes)
 
     def flush(self) -> None:

@@ -20,7 +20,6 @@ import time
 import weakref
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
@@ -40,7 +39,7 @@ P_EXTRACTION = NamedNode(BUILD + "extraction")
 P_GRAPH_HASH = NamedNode(BUILD + "graphHash")
 P_CONTENT_HASH = NamedNode(BUILD + "contentHash")
 P_RECORD_INFO = NamedNode(BUILD + "recordInfo")   # see record_info
-P_RESOLUTION = NamedNode(BUILD + "resolution")   # see GraphStore.resolution_entries
+P_ENTRIES = NamedNode(BUILD + "resolutionEntries")   # on GRAPHS_NODE: see GraphStore.resolution_entries
 P_FORMAT = NamedNode(BUILD + "formatVersion")
 P_VERSION = NamedNode(BUILD + "ghatnaVersion")
 P_RESOURCE_HASH = NamedNode(BUILD + "resourceHash")
@@ -63,10 +62,9 @@ def default_store_path() -> str:
     return os.environ.get("KG_STORE") or DEFAULT_STORE
 
 
-#: One article to write: ``(ident, quads, extraction, graph_hash)`` or the same with the article's
-#: resolution entries (:meth:`GraphStore.resolution_entries`) after them; quads and extraction may be
-#: functions that make them (see :meth:`GraphStore.apply`)
-Write = tuple
+#: One article to write: ``(ident, quads, extraction, graph_hash)``, quads and extraction or functions
+#: that make them (see :meth:`GraphStore.apply`)
+Write = tuple[str, "list[Quad] | Callable[[], list[Quad]]", "dict | Callable[[], dict]", str]
 
 
 def _record(ident: str) -> NamedNode:
@@ -159,13 +157,24 @@ class GraphStore:
                 info = record_info(json.loads(cached.object.value))
             yield info["ident"], hashes.get(node), info
 
-    def resolution_entries(self) -> dict[str, list]:
-        """Per stored article, the entries (:data:`kg.identity.Entry`) of the resolution its graph was
-        made with: what lets a build resolve only what changed articles can change. Articles written by
-        a version without them are missing."""
-        prefix = len(BUILD + "article/")
-        return {unquote(q.subject.value[prefix:]): json.loads(q.object.value)
-                for q in self.store.quads_for_pattern(None, P_RESOLUTION, None, GRAPH_BUILD)}
+    def resolution_entries(self) -> dict[str, list] | None:
+        """Per article, the entries (:data:`kg.identity.Entry`) of the resolution the last complete build
+        made the graphs with (stored with :meth:`set_resolved`, and cleared with it), or None."""
+        lines = self.resolution_entry_texts()
+        return None if lines is None else {ident: json.loads(text) for ident, text in lines.items()}
+
+    def resolution_entry_texts(self) -> dict[str, str] | None:
+        """:meth:`resolution_entries` with each article's entries as JSON text, not parsed: a build writes
+        the unchanged ones back as they are. Stored as one literal, a line per article: the article's
+        identifier and its entries, as JSON, separated by a tab."""
+        for q in self.store.quads_for_pattern(GRAPHS_NODE, P_ENTRIES, None, GRAPH_BUILD):
+            out = {}
+            for line in q.object.value.split("\n"):
+                if line:
+                    ident, _, text = line.partition("\t")
+                    out[json.loads(ident)] = text
+            return out
+        return None
 
     def record(self, ident: str) -> dict | None:
         """The cached extraction of one stored article (without its text), or None."""
@@ -180,16 +189,20 @@ class GraphStore:
             return json.loads(q.object.value)
         return None
 
-    def set_resolved(self, value: dict | None) -> None:
-        """Replace (or with None clear) what :meth:`resolved` returns, in one transaction."""
+    def set_resolved(self, value: dict | None, entries: dict[str, str] | None = None) -> None:
+        """Replace (or with None clear) what :meth:`resolved` returns, and the :meth:`resolution_entries`
+        that go with it: both are cleared, then the entries are added, then the mark (a crash in between
+        leaves the mark cleared, as before a build, and entries without a mark are never read). ``entries``
+        are JSON texts (:meth:`resolution_entry_texts`). Added as quads, not through a SPARQL update: they
+        are megabytes long."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        ops = [f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(GRAPHS_NODE)} {_term(P_RESOLVED)} ?o }} }}"]
+        self.store.update(f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(GRAPHS_NODE)} {_term(P_RESOLVED)} ?o }} }} ;\n"
+                          f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(GRAPHS_NODE)} {_term(P_ENTRIES)} ?o }} }}")
         if value is not None:
-            literal = Literal(json.dumps(value, sort_keys=True))
-            ops.append(f"INSERT DATA {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(GRAPHS_NODE)} {_term(P_RESOLVED)} "
-                       f"{_term(literal)} }} }}")
-        self.store.update(" ;\n".join(ops))
+            if entries is not None:
+                self.store.add(Quad(GRAPHS_NODE, P_ENTRIES, Literal(entries_text(entries)), GRAPH_BUILD))
+            self.store.add(Quad(GRAPHS_NODE, P_RESOLVED, Literal(_compact(value)), GRAPH_BUILD))
 
     def apply(self, writes: Iterable[Write], removals: list[str], batch_quads: int = 50_000) -> int:
         """Replace and remove article graphs so that a crash at any point leaves a consistent store.
@@ -221,10 +234,10 @@ class GraphStore:
             self.store.update(" ;\n".join(ops))
         with _Loader(self.store) as loader:   # loads one batch while the next one is made
             batch: list[Quad] = []
-            for ident, quads, extraction, graph_hash, *entries in writes:
+            for ident, quads, extraction, graph_hash in writes:
                 batch.extend(quads() if callable(quads) else quads)
                 batch.extend(self._record_quads(ident, extraction() if callable(extraction) else extraction,
-                                                graph_hash, *entries))
+                                                graph_hash))
                 if len(batch) >= batch_quads:
                     loader.put(batch)
                     batch = []
@@ -243,16 +256,12 @@ class GraphStore:
         return out
 
     @staticmethod
-    def _record_quads(ident: str, extraction: dict, graph_hash: str, entries: list | None = None) -> list[Quad]:
-        """An article's bookkeeping: its content hash, graph signature and cached extraction, and the
-        resolution entries its graph was made with, if given. The text is left out of the cached extraction:
-        the article's graph holds it (``nif:isString``)."""
+    def _record_quads(ident: str, extraction: dict, graph_hash: str) -> list[Quad]:
+        """An article's bookkeeping: its content hash, graph signature and cached extraction. The text is
+        left out of the cached extraction: the article's graph holds it (``nif:isString``)."""
         rec = _record(ident)
         cached = {**extraction, "article": {k: v for k, v in extraction["article"].items() if k != "text"}}
-        extra = [] if entries is None else [
-            Quad(rec, P_RESOLUTION, Literal(json.dumps(entries, ensure_ascii=False, separators=(",", ":"))),
-                 GRAPH_BUILD)]
-        return extra + [
+        return [
             Quad(rec, P_CONTENT_HASH, Literal(extraction["article"]["content_hash"]), GRAPH_BUILD),
             Quad(rec, P_GRAPH_HASH, Literal(graph_hash), GRAPH_BUILD),
             Quad(rec, P_EXTRACTION, Literal(json.dumps(cached, ensure_ascii=False, sort_keys=True)), GRAPH_BUILD),
@@ -459,6 +468,15 @@ def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
         names[b] = NamedNode(ID_NS + "genid/" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20])
     fix = lambda term: names.get(term, term) if isinstance(term, ox.BlankNode) else term  # noqa: E731
     return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
+
+
+def entries_text(entries: dict[str, str]) -> str:
+    """Resolution entries as stored (:meth:`GraphStore.resolution_entry_texts`)."""
+    return "".join(f"{json.dumps(ident, ensure_ascii=False)}\t{entries[ident]}\n" for ident in sorted(entries))
+
+
+def _compact(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def record_info(record: dict) -> dict:

@@ -192,6 +192,7 @@ def _age_the_records(store) -> None:
         for info in list(gs.store.quads_for_pattern(q.subject, P_RECORD_INFO, None, GRAPH_BUILD)):
             gs.store.remove(info)   # as the older extractor wrote it
             gs.store.add(ox.Quad(q.subject, P_RECORD_INFO, ox.Literal(json.dumps(record_info(record))), q.graph_name))
+    gs.set_resolved({**gs.resolved(), "code": "older"})   # the older version's code made the graphs
     gs.close()
 
 
@@ -343,3 +344,55 @@ def test_event_text_sees_every_field_but_not_the_order_of_the_roles():
                     dict(evidence=[Span(0, 6, "")]), dict(counts=[CountClaim(6, span=Span(1, 2, ""))]),
                     dict(date="2024"), dict(confidence=0.7), dict(status="planned")):
         assert _event_text(event(**changed)) != base, changed
+
+
+def test_a_store_made_by_this_code_is_read_from_its_manifest(writable_seed_store, seeds_dir, monkeypatch):
+    """A complete build leaves a manifest of every article's record info and graph hash beside its
+    completion mark; the next build reads that, not a quad per article, and without it reads them."""
+    from kg.store import GraphStore
+    real = GraphStore.iter_record_infos
+    calls = []
+    monkeypatch.setattr(GraphStore, "iter_record_infos", lambda self: calls.append(1) or real(self))
+    gs = open_store(writable_seed_store)
+    manifest = gs.resolved()["articles"]
+    gs.close()
+    assert sorted(manifest) == sorted(f.stem for f in seeds_dir.glob("*.txt"))
+    assert build([seeds_dir], writable_seed_store).unchanged == 5 and calls == []
+    gs = open_store(writable_seed_store)
+    gs.set_resolved(None)   # as a build leaves it when it stops before the end
+    gs.close()
+    assert build([seeds_dir], writable_seed_store).written == 0 and calls == [1]
+    gs = open_store(writable_seed_store)
+    assert gs.resolved()["articles"] == manifest
+    gs.close()
+
+
+def test_files_whose_stat_did_not_change_are_not_read_again(tmp_path, seeds_dir, monkeypatch):
+    """The stat recorded when a file's content was hashed spares reading it again; any write changes
+    its change time, so an edit that keeps the size (and even the modification time) is still seen."""
+    import os
+    from pathlib import Path
+
+    import kg.build
+    monkeypatch.setattr(kg.build, "_RACY_S", -60)   # the files were just written: trust their stats anyway
+    articles = tmp_path / "articles"
+    shutil.copytree(seeds_dir, articles)
+    store = tmp_path / "store"
+    build([articles], store)
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (self.suffix == ".txt" and read.append(self.name)) or real(self))
+    assert build([articles], store).unchanged == 5 and read == []
+    f = sorted(articles.glob("*.txt"))[1]
+    st = f.stat()
+    text = f.read_bytes()
+    f.write_bytes(text.replace("।".encode("utf-8"), ".  ".encode("utf-8"), 1))   # the same size (3 bytes each)
+    assert f.stat().st_size == st.st_size and f.read_bytes() != text
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))   # and the same modification time
+    read.clear()
+    report = build([articles], store)
+    assert read == [f.name] and report.extracted == 1
+    monkeypatch.setattr(kg.build, "_RACY_S", 60)   # a file changed just now: its stat is not trusted
+    read.clear()
+    build([articles], store)
+    assert len(read) == 5
