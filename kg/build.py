@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import gc
@@ -31,7 +32,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Collection, Iterator
+from typing import Callable, Collection, Iterable, Iterator
 
 from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_articles, parse_article
 from .errors import ArticleError, GhatnaError
@@ -175,6 +176,25 @@ def _spool_for(gs) -> _Spool:
     return _Spool(gs.record if isinstance(gs, GraphStore) else None)
 
 
+def _map_chunk(fn: Callable, chunk: list) -> list:
+    return [fn(item) for item in chunk]
+
+
+def _streamed(pool, fn: Callable, items: Iterable, chunksize: int, window: int) -> Iterator:
+    """``pool.map(fn, items, chunksize=chunksize)`` without taking every item first: the executors'
+    ``map`` submits them all at once, which for a build means every changed file's bytes in memory at
+    the start. Here at most ``window`` chunks are in flight (read, not yet returned); results come in
+    order."""
+    pending: collections.deque = collections.deque()
+    it = iter(items)
+    while True:
+        while len(pending) < window and (chunk := list(itertools.islice(it, chunksize))):
+            pending.append(pool.submit(_map_chunk, fn, chunk))
+        if not pending:
+            return
+        yield from pending.popleft().result()
+
+
 def _extract_job(job: tuple[str, bytes, str | None, str, int]) -> tuple[str, dict | None, str | None]:
     """Worker: parse and extract one article; errors come back as a reason, never raise."""
     ident, raw, published, path, max_bytes = job
@@ -301,8 +321,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
                 done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
         elif workers > 1 and len(first) >= _POOL_FROM:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = pool.map(_extract_job, jobs, chunksize=16)
-                for path, record, error in results:
+                for path, record, error in _streamed(pool, _extract_job, jobs, chunksize=16, window=4 * workers):
                     done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
         else:
             for job in jobs:

@@ -396,3 +396,20 @@ def test_files_whose_stat_did_not_change_are_not_read_again(tmp_path, seeds_dir,
     read.clear()
     build([articles], store)
     assert len(read) == 5
+
+
+def test_extraction_takes_articles_as_workers_need_them():
+    """Jobs are read a window at a time, not all before the first result (a corpus's bytes in memory)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.build import _streamed
+    taken = []
+
+    def jobs():
+        for i in range(1000):
+            taken.append(i)
+            yield i
+    with ThreadPoolExecutor(2) as pool:
+        results = _streamed(pool, lambda x: x * 2, jobs(), chunksize=16, window=4)
+        assert next(results) == 0 and len(taken) <= 4 * 16 + 1
+        assert [0] + list(results) == [2 * i for i in range(1000)]
