@@ -16,7 +16,7 @@ import bisect
 import hashlib
 import heapq
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator
@@ -570,7 +570,13 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
     def keys_of(m: tuple[str, int]) -> list[str]:
         return dkeys[m] if m in dkeys else stored[m[0]][m[1]][2]
 
-    def spread(seeds: set[str], index: dict[str, list[tuple[str, int]]], reached: set[tuple[str, int]]) -> None:
+    def is_statement(m: tuple[str, int]) -> bool:
+        return (merged[m[0]][m[1]].type if m[0] in new else stored[m[0]][m[1]][0]) == "Statement"
+
+    def spread(seeds: set[str], index: dict[str, list[tuple[str, int]]], reached: set[tuple[str, int]],
+               statements: bool) -> None:
+        """Every mention of the kind asked for reached from ``seeds`` through shared keys, into ``reached``
+        (a statement's keys are never another type's, but for a collision of their digests)."""
         stack, seen = list(seeds), set()
         while stack:
             k = stack.pop()
@@ -578,18 +584,23 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
                 continue
             seen.add(k)
             for m in index.get(k, ()):
-                if m not in reached:
+                if m not in reached and is_statement(m) == statements:
                     reached.add(m)
                     stack.extend(keys_of(m))
 
-    # meetings, deployments, treaties
-    index: dict[str, list[tuple[str, int]]] = {}
+    # one pass over the stored entries: the mentions with each key (a statement's keys are never another
+    # type's) and the members of each cluster
+    index: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+    members_of: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
     for ident, es in stored.items():
         if ident not in out_of_date:
-            for i, (t, _, ks, *_) in enumerate(es):
-                if t != "Statement":
-                    for k in ks:
-                        index.setdefault(k, []).append((ident, i))
+            for i, x in enumerate(es):
+                m = (ident, i)
+                for k in x[2]:
+                    index[k].append(m)
+                members_of[x[1]].append(m)
+
+    # meetings, deployments, treaties
     seeds: set[str] = set()
     reached: set[tuple[str, int]] = set()
     for ident in sorted(new):
@@ -600,11 +611,10 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
                 reached.add((ident, i))
                 seeds.update(ds)
                 for d in ds:
-                    index.setdefault(d, []).append((ident, i))
+                    index[d].append((ident, i))
     for ident in out_of_date & stored.keys():
         seeds.update(k for t, _, ks, *_ in stored[ident] for k in ks if t != "Statement")
-    spread(seeds, index, reached)
-    del index
+    spread(seeds, index, reached, statements=False)
     by_type: dict[str, list[Event]] = {"Meeting": [], "TroopDeployment": [], "Treaty": []}
     where: dict[int, tuple[str, int]] = {}
     for m in sorted(reached):
@@ -620,14 +630,12 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
                    for ident in again for i, e in enumerate(events(ident)) if e.type == "Meeting"}
     meeting_of = _link_statements({ident: events(ident) for ident in again}, meeting_iri, gazetteer, published)
     occasion: dict[int, str | None] = {}
-    s_index: dict[str, list[tuple[str, int]]] = {}
     again_set = set(again)
-    for ident, es in stored.items():
-        if ident not in out_of_date and ident not in again_set:
-            for i, (t, _, ks, *_) in enumerate(es):
-                if t == "Statement":
-                    for k in ks:
-                        s_index.setdefault(k, []).append((ident, i))
+    for ident in again_set - out_of_date:   # their statements' stored keys give way to new ones
+        for i, (t, _, ks, *_) in enumerate(stored[ident]):
+            if t == "Statement":
+                for k in ks:
+                    index[k].remove((ident, i))
     seeds = set()
     s_reached: set[tuple[str, int]] = set()
     for ident in again:
@@ -639,11 +647,11 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
                 s_reached.add((ident, i))
                 seeds.update(ds)
                 for d in ds:
-                    s_index.setdefault(d, []).append((ident, i))
+                    index[d].append((ident, i))
     for ident in (out_of_date | again_set) & stored.keys():
         seeds.update(k for t, _, ks, *_ in stored[ident] for k in ks if t == "Statement")
-    spread(seeds, s_index, s_reached)
-    del s_index
+    spread(seeds, index, s_reached, statements=True)
+    del index
     statements = []
     for m in sorted(s_reached):
         e = events(m[0])[m[1]]
@@ -653,11 +661,6 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
         statements.append(e)
 
     # clusters outside the components that articles inside take part in: made again from their members
-    members_of: dict[str, list[tuple[str, int]]] = {}
-    for ident, es in stored.items():
-        if ident not in out_of_date:
-            for i, x in enumerate(es):
-                members_of.setdefault(x[1], []).append((ident, i))
     remade: dict[str, Cluster] = {c.iri: c for c in clusters}
 
     def remake(iri: str) -> Cluster:

@@ -166,13 +166,13 @@ class GraphStore:
     def resolution_entry_texts(self) -> dict[str, str] | None:
         """:meth:`resolution_entries` with each article's entries as JSON text, not parsed: a build writes
         the unchanged ones back as they are. Stored as one literal, a line per article: the article's
-        identifier and its entries, as JSON, separated by a tab."""
+        identifier (:func:`entries_text`) and its entries as JSON, separated by a tab."""
         for q in self.store.quads_for_pattern(GRAPHS_NODE, P_ENTRIES, None, GRAPH_BUILD):
             out = {}
             for line in q.object.value.split("\n"):
                 if line:
                     ident, _, text = line.partition("\t")
-                    out[json.loads(ident)] = text
+                    out[json.loads(ident) if ident.startswith('"') else ident] = text
             return out
         return None
 
@@ -358,9 +358,15 @@ class GraphStore:
         _sweep_views(root, keep=gen.name)
 
 
+#: Batches smaller than this go in through a transaction (``Store.extend``): the bulk loader's fixed cost
+#: (sorting into SST files and ingesting them into every index, about 50 ms) dwarfs a few graphs
+SMALL_BATCH = 10_000
+
+
 class _Loader:
     """``Store.bulk_extend`` in a background thread (pyoxigraph releases the GIL while it loads), one batch
-    at a time and in order; an error is raised in the caller at the next ``put`` or on leaving."""
+    at a time and in order (a small one through ``Store.extend``, also all or nothing); an error is raised
+    in the caller at the next ``put`` or on leaving."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
@@ -372,7 +378,10 @@ class _Loader:
         while (batch := self.queue.get()) is not None:
             if self.error is None:
                 try:
-                    self.store.bulk_extend(batch)
+                    if len(batch) < SMALL_BATCH:
+                        self.store.extend(batch)
+                    else:
+                        self.store.bulk_extend(batch)
                 except BaseException as e:  # noqa: BLE001 - handed to the caller
                     self.error = e
 
@@ -470,9 +479,14 @@ def _skolemize(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [ox.Triple(fix(t.subject), t.predicate, fix(t.object)) for t in triples]
 
 
+_PLAIN_IDENT = re.compile(r'[^"\\\x00-\x1f]*')
+
+
 def entries_text(entries: dict[str, str]) -> str:
-    """Resolution entries as stored (:meth:`GraphStore.resolution_entry_texts`)."""
-    return "".join(f"{json.dumps(ident, ensure_ascii=False)}\t{entries[ident]}\n" for ident in sorted(entries))
+    """Resolution entries as stored (:meth:`GraphStore.resolution_entry_texts`): an identifier as it is
+    unless it holds a quote, a backslash or a control character (then as JSON, in quotes)."""
+    return "".join(f"{ident if _PLAIN_IDENT.fullmatch(ident) else json.dumps(ident, ensure_ascii=False)}\t"
+                   f"{entries[ident]}\n" for ident in sorted(entries))
 
 
 def _compact(value) -> str:

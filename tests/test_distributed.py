@@ -57,8 +57,10 @@ class _ClusterPool:
     def __exit__(self, *exc):
         return False
 
-    def map(self, fn, jobs, chunksize=1):
-        assert fn is _extract_job
+    @staticmethod
+    def streamed(pool, fn, jobs, chunksize, window):
+        """Stands in for kg.build._streamed, which hands the jobs to the pool."""
+        assert isinstance(pool, _ClusterPool) and fn is _extract_job
         count = [0]
 
         def counted():
@@ -78,6 +80,7 @@ def test_cluster_build_equals_local_build(corpus, tmp_path, monkeypatch):
     assert not local.skipped and local.extracted == n_files
 
     monkeypatch.setattr(kg.build, "ProcessPoolExecutor", _ClusterPool)
+    monkeypatch.setattr(kg.build, "_streamed", _ClusterPool.streamed)
     _ClusterPool.calls.clear()
     remote = build([corpus], tmp_path / "cluster.oxigraph", workers=2)
     assert _ClusterPool.calls == [n_files]  # every article went through the cluster

@@ -137,3 +137,13 @@ def test_entries_that_do_not_match_their_article_are_not_trusted(corpora, tmp_pa
     assert state(store) == state(fresh)   # the victim's entries mended too
     f.write_bytes(f.read_bytes() + b"\n")
     assert "resolve (changes)" in build([articles], store).timings
+
+
+def test_entries_round_trip_whatever_the_article_names(tmp_path):
+    gs = open_store(tmp_path / "store")
+    names = {"plain_1": "[1]", 'with "quotes"': "[2]", "tab\tand\\back": "[3]", "हिंदी-लेख": "[4]", '"': "[5]"}
+    gs.set_resolved({"code": "c", "events": {}}, names)
+    assert gs.resolution_entry_texts() == names
+    gs.set_resolved(None)
+    assert gs.resolution_entry_texts() is None and gs.resolved() is None
+    gs.close()
