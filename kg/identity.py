@@ -663,23 +663,40 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
     # clusters outside the components that articles inside take part in: made again from their members
     remade: dict[str, Cluster] = {c.iri: c for c in clusters}
 
-    def remake(iri: str) -> Cluster:
+    def members(iri: str) -> list[tuple[str, int]]:
+        ms = members_of.get(iri)
+        if not ms:
+            raise StaleEntries(iri)
+        return ms
+
+    def made(iri: str, c: Cluster) -> Cluster:
+        if c.iri != iri:
+            raise StaleEntries(iri)
+        remade[iri] = c
+        return c
+
+    def remake_event(iri: str) -> Cluster:
+        """A meeting's, deployment's or treaty's cluster made again from its members."""
         if iri not in remade:
-            ms = members_of.get(iri)
-            if not ms:
-                raise StaleEntries(iri)
+            ms = members(iri)
             evs = sorted((events(a)[i] for a, i in ms), key=key)
-            type_ = stored[ms[0][0]][ms[0][1]][0]
-            if type_ == "Statement":
-                occ_of = {id(events(a)[i]): stored[a][i][3] for a, i in ms}
-                occ = next((occ_of[id(e)] for e in evs if occ_of[id(e)]), None)
-                c = _make_cluster(type_, evs, published, remake(occ) if occ else None, key=key)
-                c.during = occ
-            else:
-                c = _make_cluster(type_, evs, published, key=key)
-            if c.iri != iri:
-                raise StaleEntries(iri)
-            remade[iri] = c
+            made(iri, _make_cluster(stored[ms[0][0]][ms[0][1]][0], evs, published, key=key))
+        return remade[iri]
+
+    def remake(iri: str) -> Cluster:
+        """Any cluster made again from its members; a statement's with its occasion's, a meeting's (not
+        by calling itself: a function that refers to itself is a reference cycle, and this one would hold
+        every structure here until the cyclic collector, which builds turn off, ran)."""
+        if iri not in remade:
+            ms = members(iri)
+            if stored[ms[0][0]][ms[0][1]][0] != "Statement":
+                return remake_event(iri)
+            evs = sorted((events(a)[i] for a, i in ms), key=key)
+            occ_of = {id(events(a)[i]): stored[a][i][3] for a, i in ms}
+            occ = next((occ_of[id(e)] for e in evs if occ_of[id(e)]), None)
+            c = _make_cluster("Statement", evs, published, remake_event(occ) if occ else None, key=key)
+            c.during = occ
+            made(iri, c)
         return remade[iri]
 
     s_clusters = _cluster_statements(statements, occasion, gazetteer, published, key, block, remake)
