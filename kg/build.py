@@ -7,11 +7,11 @@
 2. Resolve identities (the result depends only on the set of articles). Skipped when nothing was
    extracted and the last complete build used the same code. When a few articles changed in a local
    store completely made by the same code, only the events they can affect are resolved again
-   (:func:`kg.identity.resolve_changes`, from the resolution entries the last build stored beside its
-   completion mark); otherwise every article's.
+   (:func:`kg.identity.resolve_changes`, from the resolution entries the last build stored per article,
+   indexed by block key and cluster: only those the changes reach are read); otherwise every article's.
 3. Compute each article's graph signature (its content and the events it reports and their clusters);
    only graphs whose signature changed are rebuilt and written, through :meth:`GraphStore.apply`; then
-   the completion mark, the manifest of the articles and the resolution entries.
+   the resolution entries that changed, then the completion mark with the manifest of the articles.
 """
 from __future__ import annotations
 
@@ -513,27 +513,23 @@ def _events(spool: _Spool, ident: str) -> ArticleEvents:
 
 
 def _resolve_changes(gs, spool: _Spool, gaz, fresh: list[str] | None, removals: list[str],
-                     last: dict | None) -> tuple[Update, dict[str, str]] | None:
+                     last: dict | None) -> Update | None:
     """Resolution of only what ``fresh`` (extracted) and removed articles can change
-    (:func:`kg.identity.resolve_changes`), or None when everything must be resolved: a SPARQL server's
-    store, a store not completely made by this code, an article without stored entries, an entry that
-    does not match its article, or more than a tenth of the articles changed (resolving everything is as
-    quick then). With the update, the stored entries as text."""
+    (:func:`kg.identity.resolve_changes`, reading only the stored entries it reaches), or None when
+    everything must be resolved: a SPARQL server's store, a store not completely made by this code, an
+    entry missing or not matching its article, or more than a tenth of the articles changed (resolving
+    everything is as quick then)."""
     if fresh is None or not spool.can_refer or not last or last.get("code") != _RESOLVED_CODE:
         return None
     changed = set(fresh) | set(removals)
     if not changed or len(changed) * 10 > len(spool) + len(removals):
         return None
-    texts = gs.resolution_entry_texts()
-    if texts is None:
-        return None
-    stored = {ident: json.loads(text) for ident, text in texts.items()}
-    if any(ident not in stored for ident in spool.idents() if ident not in changed) \
-            or any(ident not in stored for ident in removals):
+    if gs.resolution_entry_count() != len(last.get("articles", ())):   # every article the mark lists has them
         return None
     try:
-        return resolve_changes(stored, removals, (_events(spool, ident) for ident in sorted(set(fresh))),
-                               lambda ident: _events(spool, ident), gaz), texts
+        return resolve_changes(gs.entry_index(), removals,
+                               (_events(spool, ident) for ident in sorted(set(fresh))),
+                               lambda ident: _events(spool, ident), gaz)
     except StaleEntries:
         return None
 
@@ -546,8 +542,7 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
     the build), only what those and ``removals`` can change is resolved again, when the store allows it.
     ``seen_files``: the files' stats to record (:func:`_read_jobs`)."""
     t = time.perf_counter()
-    changes = _resolve_changes(gs, spool, gaz, fresh, removals, last)
-    update = changes[0] if changes else None
+    update = _resolve_changes(gs, spool, gaz, fresh, removals, last)
     if update is not None:
         entries, mentions = update.entries.__getitem__, update.mentions
         idents = [ident for ident in update.articles if ident in spool.info]
@@ -594,9 +589,12 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
         return ident, quads, lambda: record.pop(), sig
 
     t = time.perf_counter()
-    if changed or removals:
+    entries_change = spool.can_refer and bool(texts or removals)   # (a server's store keeps none)
+    if changed or removals or entries_change:
         gs.set_resolved(None)   # until every graph is written: a crash in between must not look complete
     report.written = gs.apply([write_of(ident, sig) for ident, sig in changed], removals)
+    if entries_change:   # the entries a later build resolves changes from: of the articles resolved again
+        gs.put_resolution_entries(texts, removals, every=update is None)
     done = {"code": _RESOLVED_CODE, "events": dict(report.events)}
     if spool.can_refer:   # the manifest _load_records reads (a server's store has its records read whole)
         hashes = {**old_hashes, **dict(changed)}
@@ -604,9 +602,7 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
         done["articles"] = {ident: [i.content_hash, i.published, i.version, i.published_option, hashes.get(ident),
                                     files[ident] if ident in files else i.file]
                             for ident, i in ((ident, spool.info[ident]) for ident in spool.idents())}
-        if changes is not None:   # the stored entries of the articles left as they were, and the new ones
-            texts = {**changes[1], **texts}
-    gs.set_resolved(done, {ident: texts[ident] for ident in spool.idents()})
+    gs.set_resolved(done)
     report.timings["write"] = time.perf_counter() - t
     report.articles_in_store = len(spool)
 

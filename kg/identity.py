@@ -19,14 +19,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Protocol
 
 from .events import CountClaim, Event, Span
 from .gazetteer import Gazetteer
 from .vocab import ID_NS
 
-__all__ = ["ArticleEvents", "Cluster", "Resolution", "Update", "StaleEntries", "resolve", "resolve_all",
-           "resolve_changes", "cluster_digest", "quote_overlap", "dates_compatible", "EVENT_PATH"]
+__all__ = ["ArticleEvents", "Cluster", "Resolution", "Update", "StaleEntries", "StoredEntries", "resolve",
+           "resolve_all", "resolve_changes", "cluster_digest", "quote_overlap", "dates_compatible", "EVENT_PATH"]
 
 EVENT_PATH = {"Meeting": "meeting", "Statement": "statement", "TroopDeployment": "deployment", "Treaty": "treaty"}
 _RANK = {4: "day", 2: "month", 1: "year"}
@@ -506,6 +506,20 @@ def _cluster_statements(statements: list[Event], occasion: dict[int, str | None]
     return out
 
 
+class StoredEntries(Protocol):
+    """The :data:`Entry` lists of the last complete resolution, as :func:`resolve_changes` reads them
+    (:class:`kg.store.EntryIndex` reads them from a store as they are asked for)."""
+
+    def entries(self, ident: str) -> list[Entry] | None:
+        """An article's entries, or None."""
+
+    def with_key(self, key: str) -> Iterable[str]:
+        """The articles with a mention that has the key digest ``key``."""
+
+    def in_cluster(self, iri: str) -> Iterable[str]:
+        """The articles with a mention in the cluster ``iri``."""
+
+
 @dataclass
 class Update:
     """What :func:`resolve_changes` found: the articles whose graphs may change (``articles``), their
@@ -521,12 +535,12 @@ class Update:
     added: Counter
 
 
-def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: Iterable[ArticleEvents],
+def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[ArticleEvents],
                     load, gazetteer: Gazetteer) -> Update:
     """Resolve again only what changed articles can change, with the same result as :func:`resolve_all`
     over every article.
 
-    ``stored`` holds the :data:`Entry` lists of the last complete resolution, ``gone`` the articles
+    ``index`` gives the :data:`Entry` lists of the last complete resolution, ``gone`` the articles
     removed since, ``fresh`` the articles (re)extracted since (their stored entries, if any, no longer
     hold) and ``load(ident)`` gives an unchanged article's :class:`ArticleEvents`, read only when needed.
 
@@ -548,11 +562,22 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
     new = set(merged)
     out_of_date = set(gone) | new     # articles whose stored entries no longer hold
 
+    stored: dict[str, list[Entry]] = {}   # the entries read so far
+
+    def entry(ident: str) -> list[Entry]:
+        es = stored.get(ident)
+        if es is None:
+            es = index.entries(ident)
+            if es is None:
+                raise StaleEntries(ident)
+            stored[ident] = es
+        return es
+
     def events(ident: str) -> list[Event]:
         if ident not in merged:
             a = load(ident)
             evs = _within_article(a.events)
-            if [e.type for e in evs] != [x[0] for x in stored[ident]]:
+            if [e.type for e in evs] != [x[0] for x in entry(ident)]:
                 raise StaleEntries(ident)
             merged[ident], published[ident] = evs, a.published
         return merged[ident]
@@ -573,8 +598,28 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
     def is_statement(m: tuple[str, int]) -> bool:
         return (merged[m[0]][m[1]].type if m[0] in new else stored[m[0]][m[1]][0]) == "Statement"
 
-    def spread(seeds: set[str], index: dict[str, list[tuple[str, int]]], reached: set[tuple[str, int]],
-               statements: bool) -> None:
+    # the mentions with each key (a statement's keys are never another type's) and the members of each
+    # cluster, from the stored entries as the search reaches them, but the changed articles' entries
+    with_key: dict[str, list[tuple[str, int]]] = {}
+    members_of: dict[str, list[tuple[str, int]]] = {}
+
+    def at(k: str) -> list[tuple[str, int]]:
+        ms = with_key.get(k)
+        if ms is None:
+            ms = with_key[k] = [(a, i) for a in index.with_key(k) if a not in out_of_date
+                                for i, x in enumerate(entry(a)) if k in x[2]]
+        return ms
+
+    def members(iri: str) -> list[tuple[str, int]]:
+        ms = members_of.get(iri)
+        if ms is None:
+            ms = members_of[iri] = [(a, i) for a in index.in_cluster(iri) if a not in out_of_date
+                                    for i, x in enumerate(entry(a)) if x[1] == iri]
+        if not ms:
+            raise StaleEntries(iri)
+        return ms
+
+    def spread(seeds: set[str], reached: set[tuple[str, int]], statements: bool) -> None:
         """Every mention of the kind asked for reached from ``seeds`` through shared keys, into ``reached``
         (a statement's keys are never another type's, but for a collision of their digests)."""
         stack, seen = list(seeds), set()
@@ -583,23 +628,16 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
             if k in seen:
                 continue
             seen.add(k)
-            for m in index.get(k, ()):
+            for m in at(k):
                 if m not in reached and is_statement(m) == statements:
                     reached.add(m)
                     stack.extend(keys_of(m))
 
-    # one pass over the stored entries: the mentions with each key (a statement's keys are never another
-    # type's) and the members of each cluster
-    index: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
-    members_of: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
-    for ident, es in stored.items():
-        if ident not in out_of_date:
-            for i, x in enumerate(es):
-                m = (ident, i)
-                for k in x[2]:
-                    index[k].append(m)
-                members_of[x[1]].append(m)
-
+    before: dict[str, list[Entry]] = {}   # the changed articles' stored entries (a new article has none)
+    for ident in sorted(out_of_date):
+        es = index.entries(ident)
+        if es is not None:
+            before[ident] = stored[ident] = es
     # meetings, deployments, treaties
     seeds: set[str] = set()
     reached: set[tuple[str, int]] = set()
@@ -611,10 +649,10 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
                 reached.add((ident, i))
                 seeds.update(ds)
                 for d in ds:
-                    index[d].append((ident, i))
-    for ident in out_of_date & stored.keys():
-        seeds.update(k for t, _, ks, *_ in stored[ident] for k in ks if t != "Statement")
-    spread(seeds, index, reached, statements=False)
+                    at(d).append((ident, i))
+    for es in before.values():
+        seeds.update(k for t, _, ks, *_ in es for k in ks if t != "Statement")
+    spread(seeds, reached, statements=False)
     by_type: dict[str, list[Event]] = {"Meeting": [], "TroopDeployment": [], "Treaty": []}
     where: dict[int, tuple[str, int]] = {}
     for m in sorted(reached):
@@ -635,7 +673,7 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
         for i, (t, _, ks, *_) in enumerate(stored[ident]):
             if t == "Statement":
                 for k in ks:
-                    index[k].remove((ident, i))
+                    at(k).remove((ident, i))
     seeds = set()
     s_reached: set[tuple[str, int]] = set()
     for ident in again:
@@ -647,11 +685,12 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
                 s_reached.add((ident, i))
                 seeds.update(ds)
                 for d in ds:
-                    index[d].append((ident, i))
-    for ident in (out_of_date | again_set) & stored.keys():
-        seeds.update(k for t, _, ks, *_ in stored[ident] for k in ks if t == "Statement")
-    spread(seeds, index, s_reached, statements=True)
-    del index
+                    at(d).append((ident, i))
+    for ident in sorted(again_set - out_of_date):
+        seeds.update(k for t, _, ks, *_ in entry(ident) for k in ks if t == "Statement")
+    for es in before.values():
+        seeds.update(k for t, _, ks, *_ in es for k in ks if t == "Statement")
+    spread(seeds, s_reached, statements=True)
     statements = []
     for m in sorted(s_reached):
         e = events(m[0])[m[1]]
@@ -662,12 +701,6 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
 
     # clusters outside the components that articles inside take part in: made again from their members
     remade: dict[str, Cluster] = {c.iri: c for c in clusters}
-
-    def members(iri: str) -> list[tuple[str, int]]:
-        ms = members_of.get(iri)
-        if not ms:
-            raise StaleEntries(iri)
-        return ms
 
     def made(iri: str, c: Cluster) -> Cluster:
         if c.iri != iri:
@@ -727,7 +760,7 @@ def resolve_changes(stored: dict[str, list[Entry]], gone: Iterable[str], fresh: 
 
     dropped: Counter = Counter()
     olds = {(stored[a][i][0], stored[a][i][1]) for a, i in reached | s_reached if a not in out_of_date}
-    olds |= {(x[0], x[1]) for ident in out_of_date & stored.keys() for x in stored[ident]}
+    olds |= {(x[0], x[1]) for es in before.values() for x in es}
     olds |= {(x[0], x[1]) for ident in again_set - out_of_date for x in stored[ident] if x[0] == "Statement"}
     dropped.update(t for t, _ in olds)
     added = Counter(c.type for c in clusters)

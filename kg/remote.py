@@ -47,7 +47,7 @@ from .rdf import GRAPH_BUILD, GRAPH_ENTITIES, GRAPH_ONTOLOGY, article_iri
 from .resources import ontology_dir
 from .store import (FORMAT_VERSION, GRAPHS_NODE, ONTOLOGY_NODE, OWL_VERSION_INFO, P_FORMAT, P_ONTOLOGY_VERSION,
                     P_ENTRIES, P_RESOLVED, P_RESOURCE_HASH, P_VERSION, STORE_NODE, GraphStore, Write, _record, _skolemize,
-                    entries_text, iter_records_from_quads)
+                    iter_records_from_quads)
 from .vocab import ID_NS, NIF
 
 __all__ = ["RemoteStore", "open_remote", "bind_values", "as_stored", "USER_ENV", "PASSWORD_ENV"]
@@ -575,14 +575,13 @@ class RemoteStore:
         return None
 
     # ------------------------------------------------------------------ writing
-    def set_resolved(self, value: dict | None, entries: dict[str, str] | None = None) -> None:
-        """See :meth:`kg.store.GraphStore.set_resolved`."""
+    def set_resolved(self, value: dict | None) -> None:
+        """See :meth:`kg.store.GraphStore.set_resolved`. (A server's store keeps no resolution entries: a
+        build reads its records whole and resolves every article.)"""
         self._writable()
         self.update(f"DELETE WHERE {{ GRAPH {GRAPH_BUILD} {{ {GRAPHS_NODE} {P_RESOLVED} ?o }} }} ;\n"
                     f"DELETE WHERE {{ GRAPH {GRAPH_BUILD} {{ {GRAPHS_NODE} {P_ENTRIES} ?o }} }}")
         if value is not None:
-            if entries is not None:
-                self._add_build([ox.Triple(GRAPHS_NODE, P_ENTRIES, Literal(entries_text(entries)))])
             self._add_build([ox.Triple(GRAPHS_NODE, P_RESOLVED, Literal(json.dumps(value, sort_keys=True)))])
 
     def ensure_static(self) -> None:

@@ -10,25 +10,27 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from kg.build import build, remove
 from kg.rdf import GRAPH_BUILD
-from kg.store import GRAPHS_NODE, P_ENTRIES, open_store
+from kg.store import P_ENTRY_CLUSTER, P_ENTRY_KEY, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def state(path: Path) -> tuple[set[str], dict, dict | None]:
-    """Every quad but the build's bookkeeping, the resolution entries, and the completion mark with the
-    event counts and the manifest (but the files' stats, which depend on when each build read them)."""
+def state(path: Path) -> tuple[set[str], tuple[dict, set], dict | None]:
+    """Every quad but the build's bookkeeping, the resolution entries with their index, and the completion
+    mark with the event counts and the manifest (but the files' stats, which depend on when each build read
+    them)."""
     gs = open_store(path, read_only=True)
     try:
         mark = gs.resolved()
         if mark:
             mark["articles"] = {ident: info[:5] for ident, info in mark["articles"].items()}
-        return ({str(q) for q in gs.store if q.graph_name != GRAPH_BUILD}, gs.resolution_entries(), mark)
+        index = {(q.subject.value, q.object.value) for p in (P_ENTRY_KEY, P_ENTRY_CLUSTER)
+                 for q in gs.store.quads_for_pattern(None, p, None, GRAPH_BUILD)}
+        return ({str(q) for q in gs.store if q.graph_name != GRAPH_BUILD}, (gs.resolution_entries(), index), mark)
     finally:
         gs.close()
 
@@ -96,12 +98,8 @@ def set_entries(store: Path, change) -> None:
     """Replace the stored resolution entries with ``change(entries)`` (None: remove them)."""
     gs = open_store(store)
     entries = gs.resolution_entries()
-    for q in list(gs.store.quads_for_pattern(None, P_ENTRIES, None, GRAPH_BUILD)):
-        gs.store.remove(q)
-    new = change(entries)
-    if new is not None:
-        text = "".join(f"{json.dumps(ident)}\t{json.dumps(es)}\n" for ident, es in new.items())
-        gs.store.add(ox.Quad(GRAPHS_NODE, P_ENTRIES, ox.Literal(text), GRAPH_BUILD))
+    new = change(entries) or {}
+    gs.put_resolution_entries({ident: json.dumps(es) for ident, es in new.items()}, drop=entries)
     gs.close()
 
 
@@ -113,14 +111,14 @@ def test_a_store_without_entries_is_resolved_whole_and_gets_them(corpora, tmp_pa
     report = build([articles], store)
     assert "resolve" in report.timings and "resolve (changes)" not in report.timings
     assert report.written == 1
-    assert len(state(store)[1]) == len(list(articles.glob("*.txt")))
+    assert len(state(store)[1][0]) == len(list(articles.glob("*.txt")))
     f.write_bytes(sorted(corpora[0].glob("*.txt"))[5].read_bytes())
     assert "resolve (changes)" in build([articles], store).timings
 
 
 def test_entries_that_do_not_match_their_article_are_not_trusted(corpora, tmp_path):
     articles, store = built(corpora[0], tmp_path)
-    entries = state(store)[1]
+    entries = state(store)[1][0]
     # an article sharing a cluster with another: its entries claim a mention it does not have
     shared: dict[str, set[str]] = {}
     for ident, es in entries.items():
@@ -141,9 +139,17 @@ def test_entries_that_do_not_match_their_article_are_not_trusted(corpora, tmp_pa
 
 def test_entries_round_trip_whatever_the_article_names(tmp_path):
     gs = open_store(tmp_path / "store")
-    names = {"plain_1": "[1]", 'with "quotes"': "[2]", "tab\tand\\back": "[3]", "हिंदी-लेख": "[4]", '"': "[5]"}
-    gs.set_resolved({"code": "c", "events": {}}, names)
-    assert gs.resolution_entry_texts() == names
-    gs.set_resolved(None)
-    assert gs.resolution_entry_texts() is None and gs.resolved() is None
+    names = ["plain_1", 'with "quotes"', "tab\tand\\back", "हिंदी-लेख", '"', "a/b c%20"]
+    texts = {name: json.dumps([["Meeting", f"https://example.org/m/{i % 2}", ["k", f"k{i}"], None, "d"]])
+             for i, name in enumerate(names)}
+    gs.put_resolution_entries(texts)
+    assert gs.resolution_entry_texts() == texts
+    index = gs.entry_index()
+    assert list(index.with_key("k")) == sorted(names)
+    assert list(index.with_key("k3")) == [names[3]] and list(index.with_key("nothing")) == []
+    assert list(index.in_cluster("https://example.org/m/1")) == sorted(names[1::2])
+    assert index.entries(names[2]) == json.loads(texts[names[2]]) and index.entries("other") is None
+    gs.put_resolution_entries({names[0]: "[]"}, drop=names[1:3])
+    assert gs.resolution_entry_texts() == {names[0]: "[]", **{n: texts[n] for n in names[3:]}}
+    assert list(gs.entry_index().with_key("k")) == sorted(names[3:])
     gs.close()

@@ -264,7 +264,12 @@ def test_cli_export_stats_validate_viz(built, seed_store, tmp_path):
     assert set(ox.parse(path=str(tmp_path / "r.turtle"), format=ox.RdfFormat.TURTLE)) == \
            set(ox.parse(path=str(tmp_path / "l.turtle"), format=ox.RdfFormat.TURTLE))
     stats = [cli("stats", "--store", s) for s in (url, seed_store)]
-    assert stats[0].exit_code == 0 and stats[0].output == stats[1].output
+    # the same but the bookkeeping: a local store keeps the resolution entries incremental builds read
+    # (kg.store.EntryIndex), a server's store does not (its builds resolve every article)
+    def without_quad_count(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if "quads (with bookkeeping)" not in line)
+    assert stats[0].exit_code == 0 and without_quad_count(stats[0].output) == without_quad_count(stats[1].output)
+    assert "quads (with bookkeeping)" in stats[0].output
     assert "Meeting" in stats[0].output
     result = cli("validate", "--store", url)
     assert result.exit_code == 0 and "conforms" in result.output, result.output
