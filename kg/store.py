@@ -73,12 +73,17 @@ def default_store_path() -> str:
 Write = tuple[str, "list[Quad] | Callable[[], list[Quad]]", "dict | Callable[[], dict]", str]
 
 
+def _article_node(prefix: str, ident: str) -> NamedNode:
+    """An article's bookkeeping node under ``prefix``, named as its graph is (:func:`kg.rdf.article_iri`)."""
+    return NamedNode(prefix + article_iri(ident).value.rsplit("/", 1)[-1])
+
+
 def _record(ident: str) -> NamedNode:
-    return NamedNode(BUILD + "article/" + article_iri(ident).value.rsplit("/", 1)[-1])
+    return _article_node(BUILD + "article/", ident)
 
 
 def _entries_node(ident: str) -> NamedNode:
-    return NamedNode(ENTRIES_PREFIX + article_iri(ident).value.rsplit("/", 1)[-1])
+    return _article_node(ENTRIES_PREFIX, ident)
 
 
 _PLAIN_IDENT = re.compile(r'[^"\\\x00-\x1f]*')
