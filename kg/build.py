@@ -564,13 +564,14 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
     clusters_of = update.clusters_of if update is not None else (lambda ident: by_article.get(ident, []))
     t = time.perf_counter()
     changed = []
-    texts: dict[str, str] = {}   # each article's resolution entries as JSON (only this is kept of them)
+    texts: dict[str, str] = {}   # a local store's resolution entries as JSON (only this is kept of them)
     for ident in idents:
         es = entries(ident)
         sig = _signature(ident, spool.info[ident], es, mentions[ident])
         if old_hashes.get(ident) != sig:
             changed.append((ident, sig))
-        texts[ident] = json.dumps(es, ensure_ascii=False, separators=(",", ":"))
+        if spool.can_refer:   # (a server's store keeps none)
+            texts[ident] = json.dumps(es, ensure_ascii=False, separators=(",", ":"))
     del entries, mentions   # (the resolution's mentions and keys, but the clusters the graphs are made from)
     # the texts of cached records, before their graphs are dropped: kept with the records
     without_text = [ident for ident, _ in changed if not spool.info[ident].has_text]
@@ -589,7 +590,7 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
         return ident, quads, lambda: record.pop(), sig
 
     t = time.perf_counter()
-    entries_change = spool.can_refer and bool(texts or removals)   # (a server's store keeps none)
+    entries_change = spool.can_refer and bool(texts or removals)
     if changed or removals or entries_change:
         gs.set_resolved(None)   # until every graph is written: a crash in between must not look complete
     report.written = gs.apply([write_of(ident, sig) for ident, sig in changed], removals)

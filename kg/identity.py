@@ -16,7 +16,7 @@ import bisect
 import hashlib
 import heapq
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Protocol
