@@ -424,10 +424,13 @@ def _extend_rel_year(c: _Cand, folded: str, lang: _Lang) -> None:
         c.start = m.start()
 
 
-def _candidates(folded: str, lang: _Lang) -> list[_Cand]:
+def _candidates(folded: str, lang: _Lang, pos: int = 0, endpos: int | None = None) -> list[_Cand]:
+    """Time expressions in ``folded``, the longest of overlapping ones. With ``pos`` and ``endpos``, those
+    that start in that stretch (the text around it still decides where words start and end)."""
     out: list[_Cand] = []
     month_of = lang.months.get
-    for m in lang.dmy.finditer(folded):
+    endpos = len(folded) if endpos is None else endpos
+    for m in lang.dmy.finditer(folded, pos, endpos):
         day, month = int(m["day"]), month_of(_key(m["month"]))
         if month is None or not 1 <= day <= 31:
             continue
@@ -437,41 +440,41 @@ def _candidates(folded: str, lang: _Lang) -> list[_Cand]:
             c = _Cand(m.start(), m.end("month"), "date", "daymonth", None, month, day)
         _extend_date(c, folded, lang)
         out.append(c)
-    for m in lang.mdy.finditer(folded):
+    for m in lang.mdy.finditer(folded, pos, endpos):
         day, month, year = int(m["day"]), month_of(_key(m["month"])), int(m["year"])
         if month is not None and 1 <= day <= 31 and _plausible(year):
             c = _Cand(m.start(), m.end(), "date", "full", year, month, day)
             _extend_date(c, folded, lang)
             out.append(c)
     for pattern in (lang.iso, lang.num):
-        for m in pattern.finditer(folded):
+        for m in pattern.finditer(folded, pos, endpos):
             year, month, day = int(m["year"]), int(m["mon"]), int(m["day"])
             if _plausible(year) and _safe_date(year, month, day):
                 out.append(_Cand(m.start(), m.end(), "date", "full", year, month, day))
-    for m in lang.month_year.finditer(folded):
+    for m in lang.month_year.finditer(folded, pos, endpos):
         month, year = month_of(_key(m["month"])), int(m["year"])
         if month is not None and _plausible(year):
             out.append(_Cand(m.start(), m.end(), "month", "monthyear", year, month))
-    for m in lang.month_alone.finditer(folded):
+    for m in lang.month_alone.finditer(folded, pos, endpos):
         month = month_of(_key(m["month"]))
         if month is not None:
             c = _Cand(m.start(), m.end(), "month", "month", None, month)
             _extend_rel_year(c, folded, lang)
             out.append(c)
     for pattern in (lang.year_prefixed, lang.year_followed):
-        for m in pattern.finditer(folded):
+        for m in pattern.finditer(folded, pos, endpos):
             year = int(m["year"])
             if _plausible(year):
                 out.append(_Cand(m.start(), m.end(), "year", "year", year))
-    for m in lang.relative.finditer(folded):
+    for m in lang.relative.finditer(folded, pos, endpos):
         out.append(
             _Cand(m.start(), m.end(), "relative", "rel",
                   offset=lang.modifiers.get(_key(m["mod"])), unit=lang.units.get(_key(m["unit"])))
         )
-    for m in lang.day_word.finditer(folded):
+    for m in lang.day_word.finditer(folded, pos, endpos):
         days, signed = lang.day_words.get(_key(m["word"]), (0, False))
         out.append(_Cand(m.start(), m.end(), "relative", "dayword", offset=days, signed=signed))
-    for m in lang.weekday.finditer(folded):
+    for m in lang.weekday.finditer(folded, pos, endpos):
         mod = m["mod"]
         out.append(
             _Cand(m.start(), m.end(), "weekday", "weekday", weekday=lang.weekdays.get(_key(m["wd"])),
@@ -621,10 +624,12 @@ def find_times(
     return out
 
 
-def _full_dates(folded: str, lang: _Lang) -> list[tuple[int, int, datetime.date]]:
-    """Day-precision dates with an explicit year, in text order (offsets into ``folded``)."""
+def _full_dates(folded: str, lang: _Lang, pos: int = 0, endpos: int | None = None
+                ) -> list[tuple[int, int, datetime.date]]:
+    """Day-precision dates with an explicit year, in text order (offsets into ``folded``); with ``pos``
+    and ``endpos``, those that start in that stretch (see :func:`_candidates`)."""
     found = []
-    for c in _candidates(folded, lang):
+    for c in _candidates(folded, lang, pos, endpos):
         if c.rule == "full":
             d = _safe_date(c.year, c.month, c.day)  # type: ignore[arg-type]
             if d is not None:
@@ -642,8 +647,20 @@ def parse_dateline(text: str) -> datetime.date | None:
     """
     if not isinstance(text, str) or not text:
         return None
-    found = _full_dates(_fold(text)[0], _lang())
-    return found[0][2] if found else None
+    folded, lang = _fold(text)[0], _lang()
+    # line by line, stopping at the first line with one: no time expression spans a line break (spaces in
+    # the patterns are [^\S\n]) and none looks past one, so the expressions starting in a line, up to and
+    # including its "\n", are those the whole text gives there, and overlaps are settled within the line.
+    # The whole text, when the date is in its first lines: 0.6 ms of an article's 2.8 ms extraction.
+    start = 0
+    while start < len(folded):
+        stop = folded.find("\n", start)
+        stop = len(folded) if stop < 0 else stop + 1
+        found = _full_dates(folded, lang, start, stop)
+        if found:
+            return found[0][2]
+        start = stop
+    return None
 
 
 def _dateline_of_line(line: str, lang: _Lang) -> datetime.date | None:

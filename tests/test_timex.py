@@ -400,6 +400,33 @@ def test_parse_dateline_needs_a_full_date(line: str) -> None:
     assert parse_dateline(line) is None
 
 
+def test_parse_dateline_line_by_line_is_the_whole_texts_first_full_date() -> None:
+    """parse_dateline stops at the first line with a full date; that must be the first full date the
+    whole text gives (overlaps settled as find_times settles them), wherever lines break."""
+    import random
+
+    lines = [line for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text(encoding="utf-8").split("\n")]
+    pieces = ["13 अगस्त 2025", "बुधवार, 11 जून 2025", "बुधवार (11 जून) 2025", "2025-08-13", "13/08/2025",
+              "Aug 13, 2025", "जून 2024", "11 जून", "2024", "वर्ष 2024 में", "पिछले साल 5 मई", "5 मई,", "31 जून 2025"]
+    rng = random.Random(5)
+    checked = found = 0
+    for _ in range(1500):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            if rng.random() < 0.4:
+                parts.append(rng.choice(pieces))
+            else:
+                line = rng.choice(lines)
+                a = rng.randint(0, len(line))
+                parts.append(line[a:a + rng.randint(0, 80)])
+        text = rng.choice(["\n", " ", "\n\n", " \n", ", ", "\n "]).join(parts)
+        whole = timex._full_dates(timex._fold(text)[0], timex._lang())
+        assert parse_dateline(text) == (whole[0][2] if whole else None), text
+        checked += 1
+        found += bool(whole)
+    assert checked == 1500 and 300 < found < 1400   # both outcomes exercised
+
+
 @pytest.mark.parametrize(
     ("prefix", "expected"),
     [("000", D(2025, 9, 3)), ("002", D(2025, 8, 13)), ("003", D(2025, 6, 11)), ("001", None), ("004", None)],
