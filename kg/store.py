@@ -357,14 +357,7 @@ class GraphStore:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
         writes = list(writes)
-        gone = sorted({ident for ident, *_ in writes} | set(removals))
-        for i in range(0, len(gone), 500):
-            chunk = gone[i:i + 500]
-            ops = [f"DROP SILENT GRAPH {_term(article_iri(ident))}" for ident in chunk]
-            values = " ".join(_term(_record(ident)) for ident in chunk)
-            ops.append(f"DELETE {{ GRAPH {_term(GRAPH_BUILD)} {{ ?r ?p ?o }} }} WHERE {{ VALUES ?r {{ {values} }} "
-                       f"GRAPH {_term(GRAPH_BUILD)} {{ ?r ?p ?o }} }}")
-            self.store.update(" ;\n".join(ops))
+        self._drop_graphs({ident for ident, *_ in writes} | set(removals))
         with _Loader(self.store) as loader:   # loads one batch while the next one is made
             batch: list[Quad] = []
             for ident, quads, extraction, graph_hash in writes:
@@ -377,6 +370,43 @@ class GraphStore:
             if batch:
                 loader.put(batch)
         return len(writes)
+
+    def apply_nquads(self, idents: list[str], removals: list[str], made: Iterable[tuple[bytes, int]],
+                     batch_quads: int = 50_000) -> int:
+        """:meth:`apply`, with each written article's graph and bookkeeping already serialised (by other
+        processes): ``made`` gives, for each of ``idents`` in turn, its N-Quads and how many quads they
+        are. The batches hold whole articles, as in :meth:`apply`. Returns the number of graphs written."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        self._drop_graphs(set(idents) | set(removals))
+        written = 0
+        with _Loader(self.store) as loader:
+            parts: list[bytes] = []
+            size = 0
+            for data, count in made:
+                parts.append(data)
+                size += count
+                written += 1
+                if size >= batch_quads:
+                    loader.put((b"".join(parts), size))
+                    parts, size = [], 0
+            if parts:
+                loader.put((b"".join(parts), size))
+        if written != len(idents):
+            raise StoreError(f"{self.path}: {written} of {len(idents)} article graphs were made")
+        return written
+
+    def _drop_graphs(self, idents: set[str]) -> None:
+        """The first step of :meth:`apply`: drop these articles' graphs and bookkeeping, in one transaction
+        per 500 articles."""
+        gone = sorted(idents)
+        for i in range(0, len(gone), 500):
+            chunk = gone[i:i + 500]
+            ops = [f"DROP SILENT GRAPH {_term(article_iri(ident))}" for ident in chunk]
+            values = " ".join(_term(_record(ident)) for ident in chunk)
+            ops.append(f"DELETE {{ GRAPH {_term(GRAPH_BUILD)} {{ ?r ?p ?o }} }} WHERE {{ VALUES ?r {{ {values} }} "
+                       f"GRAPH {_term(GRAPH_BUILD)} {{ ?r ?p ?o }} }}")
+            self.store.update(" ;\n".join(ops))
 
     def article_texts(self, idents: Iterable[str]) -> dict[str, str]:
         """The text of stored articles, read from their graphs (records do not repeat it)."""
@@ -511,14 +541,18 @@ class _Loader:
         while (batch := self.queue.get()) is not None:
             if self.error is None:
                 try:
-                    if len(batch) < SMALL_BATCH:
+                    if isinstance(batch, tuple):   # N-Quads and their count (GraphStore.apply_nquads)
+                        data, count = batch
+                        load = self.store.load if count < SMALL_BATCH else self.store.bulk_load
+                        load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+                    elif len(batch) < SMALL_BATCH:
                         self.store.extend(batch)
                     else:
                         self.store.bulk_extend(batch)
                 except BaseException as e:  # noqa: BLE001 - handed to the caller
                     self.error = e
 
-    def put(self, batch: list[Quad]) -> None:
+    def put(self, batch: list[Quad] | tuple[bytes, int]) -> None:
         if self.error is not None:
             raise self.error
         self.queue.put(batch)

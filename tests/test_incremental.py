@@ -153,3 +153,33 @@ def test_entries_round_trip_whatever_the_article_names(tmp_path):
     assert gs.resolution_entry_texts() == {names[0]: "[]", **{n: texts[n] for n in names[3:]}}
     assert list(gs.entry_index().with_key("k")) == sorted(names[3:])
     gs.close()
+
+
+def test_graphs_made_in_forked_processes_are_those_the_build_makes_itself(corpora, tmp_path, monkeypatch):
+    """A large build makes its graphs in processes forked after resolution (``kg.build._made_in_workers``),
+    which return N-Quads for the store's bulk loader: the store, bookkeeping included, is the one a build
+    that makes every graph in its own process leaves."""
+    import kg.build
+    from kg.store import GRAPHS_NODE, P_RESOLVED
+
+    def bookkeeping(path: Path) -> set[str]:
+        gs = open_store(path, read_only=True)
+        try:
+            return {str(q) for q in gs.store.quads_for_pattern(None, None, None, GRAPH_BUILD)
+                    if (q.subject, q.predicate) != (GRAPHS_NODE, P_RESOLVED)}
+        finally:
+            gs.close()
+
+    main, _ = corpora
+    here, forked = tmp_path / "here", tmp_path / "forked"
+    report = build([main], here, workers=2)   # 120 graphs: under _FORK_WRITERS_FROM
+    forks = []
+    real = kg.build._made_in_workers
+    monkeypatch.setattr(kg.build, "_FORK_WRITERS_FROM", 1)
+    monkeypatch.setattr(kg.build, "_made_in_workers", lambda *a: forks.append(a[-1]) or real(*a))
+    forked_report = build([main], forked, workers=2)
+    assert forks == [2]
+    assert (forked_report.written, forked_report.triples) == (report.written, report.triples) == (120, report.triples)
+    assert state(forked) == state(here)
+    assert bookkeeping(forked) == bookkeeping(here)
+    assert len(bookkeeping(here)) > 4 * 120
