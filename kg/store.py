@@ -374,8 +374,11 @@ class GraphStore:
     def apply_nquads(self, idents: list[str], removals: list[str], made: Iterable[tuple[bytes, int]],
                      batch_quads: int = 50_000) -> int:
         """:meth:`apply`, with each written article's graph and bookkeeping already serialised (by other
-        processes): ``made`` gives, for each of ``idents`` in turn, its N-Quads and how many quads they
-        are. The batches hold whole articles, as in :meth:`apply`. Returns the number of graphs written."""
+        processes): ``made`` gives, for each of ``idents`` in turn, its N-Quads and how many quads its graph
+        is (``batch_quads`` counts those). The batches hold whole articles, as in :meth:`apply`; each is
+        one ``Store.bulk_load`` call. (25,000-quad batches would lower a 10,000-article build's peak from
+        354 to 292 MB, at 0.2 s more writing and 0.5 s more compaction.) Returns the number of graphs
+        written."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
         self._drop_graphs(set(idents) | set(removals))
