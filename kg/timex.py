@@ -426,7 +426,7 @@ def _extend_rel_year(c: _Cand, folded: str, lang: _Lang) -> None:
 
 def _candidates(folded: str, lang: _Lang, pos: int = 0, endpos: int | None = None) -> list[_Cand]:
     """Time expressions in ``folded``, the longest of overlapping ones. With ``pos`` and ``endpos``, those
-    that start in that stretch (the text around it still decides where words start and end)."""
+    that lie within ``folded[pos:endpos]`` (the text before ``pos`` still decides where words start)."""
     out: list[_Cand] = []
     month_of = lang.months.get
     endpos = len(folded) if endpos is None else endpos
@@ -651,7 +651,7 @@ def parse_dateline(text: str) -> datetime.date | None:
     # line by line, stopping at the first line with one: no time expression spans a line break (spaces in
     # the patterns are [^\S\n]) and none looks past one, so the expressions starting in a line, up to and
     # including its "\n", are those the whole text gives there, and overlaps are settled within the line.
-    # The whole text, when the date is in its first lines: 0.6 ms of an article's 2.8 ms extraction.
+    # (Reading the whole text when the date is in the first lines was 0.6 ms of an article's 2.8 ms.)
     start = 0
     while start < len(folded):
         stop = folded.find("\n", start)
