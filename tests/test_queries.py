@@ -685,3 +685,21 @@ def test_stored_queries_give_the_same_rows_in_rdflib(store: ox.Store, name: str,
     theirs = [tuple(None if v is None else str(v) for v in row)
               for row in ds.query(sq.text, initBindings=bindings)]
     assert [_cells(r) for r in theirs] == [_cells(r) for r in ours]
+
+
+def test_stored_queries_parse_in_rdflib_from_deep_in_a_program() -> None:
+    """rdflib parses SPARQL by recursive descent: some 45 Python frames per nested group, more with pyparsing's
+    packrat cache on (matplotlib turns it on in any process that imports it). Every stored query must parse with
+    300 frames already on the stack, so nesting is not free: a statements query built as a chain of a dozen
+    subqueries, each adding one property per selected row (22× faster for one speaker in Oxigraph), did not parse
+    at all in a process that had drawn a chart."""
+    import pyparsing
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    pyparsing.ParserElement.enable_packrat()
+
+    def parse_at(depth: int, text: str):
+        return parse_at(depth - 1, text) if depth else parseQuery(text)
+
+    for sq in list_queries():
+        parse_at(300, sq.text)
