@@ -138,8 +138,8 @@ print(json.dumps({"seconds": time.perf_counter() - t, "articles": len(files), "o
 
 # ------------------------------------------------------------------------------------------ queries
 def _params_for(store) -> dict[str, dict[str, str]]:
-    """Parameter values for the queries that need one, taken from the data: the busiest participant's
-    Hindi name, and one meeting's IRI."""
+    """Parameter values for the queries that take one, taken from the data: the busiest participant's
+    Hindi name, the busiest treaty party's (a state, for deployments and treaties), and one meeting's IRI."""
     q = """PREFIX gh: <https://w3id.org/ghatna/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?name (COUNT(*) AS ?n) WHERE { ?e gh:participant ?p . ?p rdfs:label ?name FILTER(LANG(?name) = "hi") }
@@ -149,8 +149,11 @@ GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1"""
     rows = list(store.query("PREFIX gh: <https://w3id.org/ghatna/ontology#> SELECT ?e WHERE { ?e a gh:Meeting } "
                             "ORDER BY ?e LIMIT 1", use_default_graph_as_union=True))
     event = rows[0]["e"].value if rows else "https://w3id.org/ghatna/id/event/meeting/0"
+    q = q.replace("gh:participant", "gh:party")
+    rows = list(store.query(q, use_default_graph_as_union=True))
+    state = rows[0]["name"].value if rows else "रूस"
     return {"entity": {"entity": name}, "statements": {"speaker": name}, "provenance": {"event": f"<{event}>"},
-            "meetings": {"participant": name}}
+            "meetings": {"participant": name}, "deployments": {"country": state}, "treaties": {"party": state}}
 
 
 def query_cases(store) -> list[tuple[str, str, dict[str, str]]]:
@@ -170,7 +173,8 @@ def query_cases(store) -> list[tuple[str, str, dict[str, str]]]:
 def _case_label(name: str, params: dict[str, str]) -> str:
     """A label that is the same at every size (the parameter's value, taken from the data, is not in it)."""
     what = {"entity": "busiest participant's name", "speaker": "busiest participant's name",
-            "participant": "busiest participant's name", "event": "first meeting's IRI"}
+            "participant": "busiest participant's name", "event": "first meeting's IRI",
+            "country": "busiest treaty party's name", "party": "busiest treaty party's name"}
     return f"{name} ({', '.join(f'{k}={what.get(k, k)}' for k in params)})"
 
 
