@@ -20,7 +20,7 @@ from .errors import ArticleError
 from .resources import lang_dir
 from .text import is_devanagari_line, normalize
 
-__all__ = ["Article", "read_article", "find_articles", "parse_article", "DEFAULT_MAX_BYTES"]
+__all__ = ["Article", "read_article", "find_articles", "find_article_paths", "parse_article", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*", re.IGNORECASE)
@@ -147,20 +147,33 @@ def find_articles(paths: list[str | Path]) -> list[Path]:
 
     Raises :class:`ArticleError` for a path that does not exist or a folder with no ``.txt`` file.
     """
-    found: dict[str, Path] = {}
+    return [Path(f) for f in find_article_paths(paths)]
+
+
+def find_article_paths(paths: list[str | Path]) -> list[str]:
+    """:func:`find_articles` as strings (``str`` of each path), which is what a build uses: making a
+    ``Path`` for every file of a large corpus, and its stem, cost about 0.1 s per 10,000 files, half of
+    what a rebuild with nothing to extract takes."""
+    found: dict[str, None] = {}
     for raw in paths:
         p = Path(raw)
         if not p.exists():
             raise ArticleError(f"{p}: no such file or directory")
         if p.is_dir():
-            files = [f for f in _walk_txt(p)]
+            files = _walk_txt(p)
             if not files:
                 raise ArticleError(f"{p}: no .txt articles in this directory")
-            for f in files:
-                found.setdefault(str(f), f)
+            found.update(dict.fromkeys(files))
         else:
-            found.setdefault(str(p), p)
-    return sorted(found.values(), key=lambda f: (f.stem, str(f)))
+            found.setdefault(str(p))
+    return sorted(found, key=lambda f: (stem(f), f))
+
+
+def stem(path: str) -> str:
+    """``PurePath(path).stem`` for a normalised path string, without making the object."""
+    name = path.rpartition(os.sep)[2]
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -171,20 +184,23 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _walk_txt(root: Path) -> list[Path]:
-    """``.txt`` files below ``root``; follows no symlinked folders (no loops)."""
-    out: list[Path] = []
-    stack = [root]
+def _walk_txt(root: Path) -> list[str]:
+    """``.txt`` files below ``root``, as the strings of their paths (``str(Path(...))``, unsorted); follows no
+    symlinked folders (no loops)."""
+    out: list[str] = []
+    top = str(root)
+    stack = ["" if top == "." else top]   # str(Path("./x")) is "x": the paths below "." carry no "./"
     while stack:
         d = stack.pop()
         try:
-            with os.scandir(d) as it:   # the entries' types come with the listing: no stat per file
-                entries = sorted(it, key=lambda e: e.name)
+            with os.scandir(d or ".") as it:   # the entries' types come with the listing: no stat per file
+                entries = list(it)
         except OSError:
             continue
         for e in entries:
+            path = os.path.join(d, e.name) if d else e.name
             if e.is_dir(follow_symlinks=False):
-                stack.append(Path(e.path))
+                stack.append(path)
             elif os.path.splitext(e.name)[1].lower() == ".txt" and not _is_dir(e):
-                out.append(Path(e.path))  # a broken link, a link loop or a FIFO is reported as skipped by the build
-    return sorted(out)
+                out.append(path)  # a broken link, a link loop or a FIFO is reported as skipped by the build
+    return out

@@ -38,7 +38,7 @@ from typing import Callable, Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_articles, parse_article
+from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_article_paths, parse_article, stem
 from .errors import ArticleError, GhatnaError
 from .gazetteer import load_gazetteer
 from .identity import ArticleEvents, Cluster, StaleEntries, Update, resolve_all, resolve_changes
@@ -234,11 +234,16 @@ def _stat(f: Path | str, max_bytes: int) -> os.stat_result:
     return st
 
 
-def _read_bytes(f: Path, max_bytes: int) -> bytes:
+def _read_bytes(f: str, max_bytes: int) -> bytes:
     """A file's bytes; OSError when it cannot be read, ArticleError when it is not a regular file or too big.
     (A FIFO or device named ``*.txt`` is never opened: reading it could wait forever.)"""
     _stat(f, max_bytes)
-    return f.read_bytes()
+    return _read_file(f)
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 #: Seconds before a build starts within which a file's last change makes its stat untrustworthy (a change
@@ -246,7 +251,7 @@ def _read_bytes(f: Path, max_bytes: int) -> bytes:
 _RACY_S = 2
 
 
-def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, report: BuildReport,
+def _read_jobs(files: list[str], published: dt.date | None, max_bytes: int, report: BuildReport,
                cached: dict[str, _Info], seen_files: dict[str, list | None] | None = None,
                job_files: dict[str, list | None] | None = None) -> Iterator[tuple[str, bytes, str | None, str, int]]:
     """Jobs for the files whose content changed; counts unchanged ones and reports unreadable ones.
@@ -260,12 +265,11 @@ def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, rep
     seen: dict[str, str] = {}
     pub = published.isoformat() if published else None
     racy_from = time.time_ns() - _RACY_S * 1_000_000_000
-    for f in files:
-        ident = f.stem
+    for path in files:
+        ident = stem(path)
         if ident in seen:
-            report.skipped.append((str(f), f"same article name as {seen[ident]}"))
+            report.skipped.append((path, f"same article name as {seen[ident]}"))
             continue
-        path = str(f)
         try:
             st = _stat(path, max_bytes)
             file = [path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] if st.st_ctime_ns < racy_from else None
@@ -278,12 +282,12 @@ def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, rep
                 if seen_files is not None:
                     seen_files[ident] = file
                 continue
-            raw = f.read_bytes()
+            raw = _read_file(path)
         except (OSError, ArticleError) as e:
             reason = str(e) if isinstance(e, ArticleError) else (e.strerror or str(e))
-            report.skipped.append((str(f), f"cannot read ({reason})" if isinstance(e, OSError) else reason))
+            report.skipped.append((path, f"cannot read ({reason})" if isinstance(e, OSError) else reason))
             continue
-        seen[ident] = str(f)
+        seen[ident] = path
         digest = hashlib.sha256(raw).hexdigest()
         if rec and (rec.version, rec.content_hash, rec.published_option) == (EXTRACTION_VERSION, digest, pub):
             report.unchanged += 1
@@ -293,7 +297,7 @@ def _read_jobs(files: list[Path], published: dt.date | None, max_bytes: int, rep
             continue
         if job_files is not None:
             job_files[ident] = file
-        yield ident, raw, pub, str(f), max_bytes
+        yield ident, raw, pub, path, max_bytes
 
 
 @_no_cyclic_gc()
@@ -304,7 +308,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
     """Build (or update) the store from the articles under ``paths``."""
     t0 = time.perf_counter()
     report = BuildReport()
-    files = find_articles(paths)
+    files = find_article_paths(paths)
     if max_files is not None and len(files) > max_files:
         raise ArticleError(f"{len(files):,} articles is over the limit of {max_files:,} per build "
                            "(raise it with --max-files)")
@@ -410,13 +414,14 @@ def _settle(gs: GraphStore, report: BuildReport) -> None:
     gs.publish_view()
 
 
-def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int) -> None:
+def _check_readable(files: list[str], published: dt.date | None, max_bytes: int) -> None:
     """--strict: every file must read and parse, or nothing is written."""
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for f in files:
-        if f.stem in seen:
-            raise ArticleError(f"{f}: same article name as {seen[f.stem]} (--strict: nothing was written)")
-        seen[f.stem] = f
+        ident = stem(f)
+        if ident in seen:
+            raise ArticleError(f"{f}: same article name as {seen[ident]} (--strict: nothing was written)")
+        seen[ident] = f
         try:
             raw = _read_bytes(f, max_bytes)
         except OSError as e:
@@ -424,7 +429,7 @@ def _check_readable(files: list[Path], published: dt.date | None, max_bytes: int
         except ArticleError as e:
             raise ArticleError(f"{f}: {e} (--strict: nothing was written)") from e
         try:
-            parse_article(f.stem, raw, published=published, path=str(f), max_bytes=max_bytes)
+            parse_article(ident, raw, published=published, path=f, max_bytes=max_bytes)
         except ArticleError as e:
             raise ArticleError(f"{e} (--strict: nothing was written)") from e
 

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install 'dask[distributed]')")
 
 import kg.build  # noqa: E402
-from kg.article import find_articles  # noqa: E402
+from kg.article import find_article_paths, find_articles  # noqa: E402
 from kg.build import BuildReport, _extract_job, _read_jobs, build  # noqa: E402
 from kg.distributed import code_fingerprint, extract_on_cluster  # noqa: E402
 from kg.store import open_store  # noqa: E402
@@ -95,10 +95,10 @@ def test_cluster_build_equals_local_build(corpus, tmp_path, monkeypatch):
 def test_results_in_submission_order_with_small_window(corpus, tmp_path):
     """A window of 3 jobs in flight: results still come back in the order of the jobs, identical to a
     local run, and an unreadable article comes back as an error, not an exception."""
-    files = find_articles([corpus / "seeds", corpus / "articles"])
+    files = find_article_paths([corpus / "seeds", corpus / "articles"])
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\xff\xfe\x00 not utf-8 \x00")
-    files.append(bad)
+    files.append(str(bad))
     jobs = list(_read_jobs(files, None, 10_000_000, BuildReport(), {}))
     expected = [_extract_job(j) for j in jobs]
     got = list(extract_on_cluster(iter(jobs), "local", window=3))

@@ -178,14 +178,14 @@ def test_a_file_that_vanishes_mid_build(monkeypatch, tmp_path, strict):
     corpus.mkdir()
     (corpus / "stays.txt").write_text(HINDI, encoding="utf-8")
     (corpus / "goes.txt").write_text(SEED, encoding="utf-8")
-    found = kg.build.find_articles
+    found = kg.build.find_article_paths
 
     def find_then_delete(paths):
         files = found(paths)
         (corpus / "goes.txt").unlink()
         return files
 
-    monkeypatch.setattr(kg.build, "find_articles", find_then_delete)
+    monkeypatch.setattr(kg.build, "find_article_paths", find_then_delete)
     store = tmp_path / "kg.oxigraph"
     result = cli("build", corpus, "--store", store, *(["--strict"] if strict else []))
     assert "Traceback" not in result.output

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 
-from kg.article import find_articles, parse_article, read_article
+from kg.article import find_article_paths, find_articles, parse_article, read_article, stem
 from kg.errors import ArticleError
 from kg.gazetteer import load_gazetteer, new_entity_iri
 from kg.numbers import find_numbers
@@ -114,6 +116,24 @@ def test_bad_files_raise_one_line_errors(tmp_path):
     big.write_bytes("क".encode() * 100)
     with pytest.raises(ArticleError, match="over the limit"):
         read_article(big, max_bytes=50)
+
+
+def test_article_paths_are_the_paths_as_strings_in_the_same_order(tmp_path, monkeypatch):
+    """The build's string listing must name the files exactly as ``str(Path)`` would (the stats it records
+    and the report use these strings), in the same order: by article name, then path."""
+    (tmp_path / "b" / "deeper").mkdir(parents=True)
+    (tmp_path / "a").mkdir()
+    for rel in ("a/z.txt", "b/a.txt", "b/deeper/m.TXT", "b/notes.md", "a/..txt", "top.txt", "a/x.y.txt"):
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "b" / "link_to_a")   # a symlinked folder is not followed
+    monkeypatch.chdir(tmp_path)
+    for paths in (["."], ["./"], ["a", "./b"], [str(tmp_path)], ["b//deeper/m.TXT", "b", "top.txt"],
+                  ["b/notes.md"], ["a/../b"]):
+        want = [str(p) for p in find_articles(paths)]
+        assert find_article_paths(paths) == want, paths
+        assert [stem(f) for f in want] == [Path(f).stem for f in want]
+    # "..txt" has no extension to os.path.splitext, so a folder's walk does not take it
+    assert find_article_paths(["."]) == ["b/a.txt", "b/deeper/m.TXT", "top.txt", "a/x.y.txt", "a/z.txt"]
 
 
 # ------------------------------------------------------------------ gazetteer
