@@ -152,8 +152,8 @@ def find_articles(paths: list[str | Path]) -> list[Path]:
 
 def find_article_paths(paths: list[str | Path]) -> list[str]:
     """:func:`find_articles` as strings (``str`` of each path), which is what a build uses: making a
-    ``Path`` for every file of a large corpus, and its stem, cost about 0.1 s per 10,000 files, half of
-    what a rebuild with nothing to extract takes."""
+    ``Path`` for every file of a large corpus, sorting them and taking their stems cost about 40 ms per
+    10,000 files, an eighth of a rebuild with nothing to extract."""
     found: dict[str, None] = {}
     for raw in paths:
         p = Path(raw)
