@@ -279,6 +279,21 @@ def test_treaties_rows(store: ox.Store) -> None:
     assert len(run_query(store, "treaties", ["party=उत्तर कोरिया"])) == 1
 
 
+def test_lists_do_not_depend_on_the_roles_that_mark_the_kind_of_event(store: ox.Store) -> None:
+    """A treaty with no party found (the extractor keeps one, with low confidence), and a deployment without
+    a sender (data from elsewhere), still show their date, status, place and sources: the queries restrict
+    their lists to their own kind of event by class, not by a role that every valid one has."""
+    for event, role in ((T1, "party"), (D1, "sender")):
+        for q in list(store.quads_for_pattern(ox.NamedNode(ID + event[3:]), ox.NamedNode(GH + role), None)):
+            store.remove(q)
+    (treaty,) = table(run_query(store, "treaties"))
+    assert (treaty["treaty"], treaty["parties"], treaty["date"], treaty["place"]) == (T1, "", "2024-06-19", "प्योंगयांग")
+    assert (treaty["status"], treaty["sources"]) == ("gh:Occurred", A1)
+    (deployment,) = table(run_query(store, "deployments"))
+    assert (deployment["deployment"], deployment["sender_name"], deployment["date"]) == (D1, "", "2024")
+    assert (deployment["status"], deployment["sources"]) == ("gh:Occurred", A1)
+
+
 # ----------------------------------------------------------------------------- timeline, entity, provenance
 
 
