@@ -137,21 +137,24 @@ print(json.dumps({"seconds": time.perf_counter() - t, "articles": len(files), "o
 
 
 # ------------------------------------------------------------------------------------------ queries
+def _busiest(store, role: str, default: str) -> str:
+    """The Hindi name of the entity that fills ``role`` (a gh: property) in the most event triples."""
+    q = f"""PREFIX gh: <https://w3id.org/ghatna/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name (COUNT(*) AS ?n) WHERE {{ ?e {role} ?p . ?p rdfs:label ?name FILTER(LANG(?name) = "hi") }}
+GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1"""
+    rows = list(store.query(q, use_default_graph_as_union=True))
+    return rows[0]["name"].value if rows else default
+
+
 def _params_for(store) -> dict[str, dict[str, str]]:
     """Parameter values for the queries that take one, taken from the data: the busiest participant's
     Hindi name, the busiest treaty party's (a state, for deployments and treaties), and one meeting's IRI."""
-    q = """PREFIX gh: <https://w3id.org/ghatna/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?name (COUNT(*) AS ?n) WHERE { ?e gh:participant ?p . ?p rdfs:label ?name FILTER(LANG(?name) = "hi") }
-GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1"""
-    rows = list(store.query(q, use_default_graph_as_union=True))
-    name = rows[0]["name"].value if rows else "पुतिन"
+    name = _busiest(store, "gh:participant", "पुतिन")
+    state = _busiest(store, "gh:party", "रूस")
     rows = list(store.query("PREFIX gh: <https://w3id.org/ghatna/ontology#> SELECT ?e WHERE { ?e a gh:Meeting } "
                             "ORDER BY ?e LIMIT 1", use_default_graph_as_union=True))
     event = rows[0]["e"].value if rows else "https://w3id.org/ghatna/id/event/meeting/0"
-    q = q.replace("gh:participant", "gh:party")
-    rows = list(store.query(q, use_default_graph_as_union=True))
-    state = rows[0]["name"].value if rows else "रूस"
     return {"entity": {"entity": name}, "statements": {"speaker": name}, "provenance": {"event": f"<{event}>"},
             "meetings": {"participant": name}, "deployments": {"country": state}, "treaties": {"party": state}}
 
