@@ -5,7 +5,7 @@
 Runs :func:`kg.build.build` in this process with one worker (so that extraction is profiled too; worker
 processes are invisible to cProfile), into a fresh store (default a folder under /tmp), then prints the
 build's own stage timings and the cumulative time of each stage's entry point: extraction
-(``kg.build._extract_job``), identity resolution (``kg.identity.resolve`` and its parts), graph
+(``kg.build._extract_job``), identity resolution (``kg.components.resolve_on_disk`` and its parts), graph
 signatures, quad generation (``kg.rdf.article_quads``), writing (``GraphStore.apply``), flush, compaction
 and read view, then the functions with the most own time. cProfile slows Python code down (roughly 1.5–2×), so
 read the shares, not the absolute seconds.
@@ -29,7 +29,7 @@ STAGES = [
     ("bookkeeping read (kg.build._load_records)", "kg/build.py", "_load_records"),
     ("records into the temporary file (_Spool.put)", "kg/build.py", "put"),
     ("records read back (_Spool.get)", "kg/build.py", "get"),
-    ("identity (kg.identity.resolve)", "kg/identity.py", "resolve"),
+    ("identity (kg.components.resolve_on_disk)", "kg/components.py", "resolve_on_disk"),
     ("  of which _within_article", "kg/identity.py", "_within_article"),
     ("  of which _cluster (pairwise agglomeration)", "kg/identity.py", "_cluster"),
     ("  of which _link_statements", "kg/identity.py", "_link_statements"),

@@ -8,7 +8,8 @@
    extracted and the last complete build used the same code. When a few articles changed in a local
    store completely made by the same code, only the events they can affect are resolved again
    (:func:`kg.identity.resolve_changes`, from the resolution entries the last build stored per article,
-   indexed by block key and cluster: only those the changes reach are read); otherwise every article's.
+   indexed by block key and cluster: only those the changes reach are read); otherwise every article's,
+   component by component with the mentions and clusters on disk (:func:`kg.components.resolve_on_disk`).
 3. Compute each article's graph signature (its content and the events it reports and their clusters);
    only graphs whose signature changed are rebuilt and written, through :meth:`GraphStore.apply`; then
    the resolution entries that changed, then the completion mark with the manifest of the articles.
@@ -27,7 +28,6 @@ import os
 import shutil
 import stat
 import sys
-import tempfile
 import time
 import zlib
 from collections import Counter
@@ -41,7 +41,8 @@ import pyoxigraph as ox
 from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_article_paths, parse_article, stem
 from .errors import ArticleError, GhatnaError
 from .gazetteer import load_gazetteer
-from .identity import ArticleEvents, Cluster, StaleEntries, Update, resolve_all, resolve_changes
+from .components import BlobFile, mentions_digest, resolve_on_disk
+from .identity import ArticleEvents, StaleEntries, Update, resolve_changes
 from .pipeline import EXTRACTION_VERSION, events_of, extract, extraction_record
 from .rdf import ArticleMeta, article_quads
 from .store import GraphStore, default_store_path, open_store, record_info
@@ -107,33 +108,15 @@ class _Spool:
     writing), one at a time."""
 
     def __init__(self, stored: Callable[[str], dict | None] | None = None) -> None:
-        try:   # (unbuffered: read with os.pread, which worker processes forked from this one can share)
-            self._file = tempfile.TemporaryFile(prefix="ghatna-records-", buffering=0)
-        except OSError as e:
-            raise self._error(e) from e
-        self._end = 0
+        self._file = BlobFile("the articles' records", "3 KB", prefix="ghatna-records-")
         self._at: dict[str, tuple[int, int] | None] = {}   # None: read from the store (``refer``)
         self.info: dict[str, _Info] = {}
         self._stored = stored
 
-    @staticmethod
-    def _error(e: OSError) -> GhatnaError:
-        return GhatnaError(f"{tempfile.gettempdir()}: cannot keep the articles' records in a temporary file here "
-                           f"({e.strerror or e}); set TMPDIR to a folder with room (about 3 KB per article)")
-
     def put(self, record: dict) -> None:
         """Keep ``record`` (a newer one for the same article replaces it)."""
         a = record["article"]
-        data = zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1)
-        at = self._end   # (the file's position: it is only written here, and read with os.pread)
-        try:
-            done = 0
-            while done < len(data):
-                done += self._file.write(data[done:])
-        except OSError as e:
-            raise self._error(e) from e
-        self._end += len(data)
-        self._at[a["ident"]] = (at, len(data))
+        self._at[a["ident"]] = self._file.put(zlib.compress(json.dumps(record, ensure_ascii=False).encode("utf-8"), 1))
         self._note(record)
 
     def _note(self, record: dict) -> None:
@@ -164,7 +147,7 @@ class _Spool:
                 raise GhatnaError(f"the record of article {ident} left the store while the build read it")
             return record
         at, size = place
-        return json.loads(zlib.decompress(os.pread(self._file.fileno(), size, at)))
+        return json.loads(zlib.decompress(self._file.get(at, size)))
 
     def in_file(self, ident: str) -> bool:
         """The record is kept here, not read from the store (so a forked process can read it too)."""
@@ -478,7 +461,7 @@ def _resolved_code_fingerprint() -> str:
     and signs events. A build that extracts nothing and finds the store made with the same, as a whole,
     skips resolution (see ``GraphStore.resolved``)."""
     h = hashlib.sha256(f"{EXTRACTION_VERSION}|{_GRAPH_CODE}".encode())
-    for name in ("identity.py", "build.py", "vocab.py"):
+    for name in ("identity.py", "components.py", "build.py", "vocab.py"):
         h.update(Path(__file__).with_name(name).read_bytes())
     return h.hexdigest()
 
@@ -486,24 +469,16 @@ def _resolved_code_fingerprint() -> str:
 _RESOLVED_CODE = _resolved_code_fingerprint()
 
 
-def _event_text(ev) -> str:
-    """An event's fields as text, the same for the same fields in every process: ``repr`` of the field
-    values (strings, numbers, lists, dataclasses; no sets), with the one dict, the roles, in key order (a
-    record read back from the store has its keys sorted, a fresh one in the extractor's order). Instead of
-    canonical JSON through ``vars``: the signature stage of a 10,000-article rebuild 0.68 → 0.48 s."""
-    return repr([sorted(v.items()) if type(v) is dict else v for v in vars(ev).values()])
-
-
-def _signature(ident: str, info: _Info, entries: list, mentions: list) -> str:
-    """What an article's graph is made from: its record, its merged mentions (hashed as the text of their
-    fields, :func:`_event_text`), the clusters they are members of (IRI, the mention's occasion, and the
-    cluster's digest in ``entries``, :func:`kg.identity.cluster_digest`), and the code."""
+def _signature(ident: str, info: _Info, entries: list, mentions: str) -> str:
+    """What an article's graph is made from: its record, its merged mentions (``mentions``, their
+    :func:`kg.components.mentions_digest`), the clusters they are members of (IRI, the mention's occasion,
+    and the cluster's digest in ``entries``, :func:`kg.identity.cluster_digest`), and the code."""
     h = hashlib.sha256(_GRAPH_CODE.encode())
     h.update(info.content_hash.encode())
     h.update((info.published or "").encode())
     h.update((info.version or "").encode())
     h.update(repr([(e[1], e[3], e[4]) for e in entries]).encode())
-    h.update("".join(_event_text(m) for m in mentions).encode())
+    h.update(mentions.encode())
     return h.hexdigest()
 
 
@@ -550,6 +525,34 @@ def _resolve_changes(gs, spool: _Spool, gaz, fresh: list[str] | None, removals: 
         return None
 
 
+@contextlib.contextmanager
+def _resolved(gs, spool: _Spool, gaz, report: BuildReport, fresh: list[str] | None, removals: list[str],
+              last: dict | None) -> Iterator[tuple[list[str], Callable, Callable, Callable, bool]]:
+    """Resolve what must be (:func:`_resolve_changes`, or every article's on disk,
+    :func:`kg.components.resolve_on_disk`) and give the articles resolved again, what each one's graph is
+    made from (its :data:`~kg.identity.Entry` list, the digest of its merged mentions, its clusters) and
+    whether they are all the articles. The resolution's temporary files go when the block ends."""
+    t = time.perf_counter()
+    update = _resolve_changes(gs, spool, gaz, fresh, removals, last)
+    if update is not None:
+        counts = Counter(last["events"])   # type: ignore[index]
+        counts.subtract(update.dropped)
+        counts.update(update.added)
+        report.events.update(+counts)
+        report.timings["resolve (changes)"] = time.perf_counter() - t
+        yield ([ident for ident in update.articles if ident in spool.info], update.entries.__getitem__,
+               lambda ident: mentions_digest(update.mentions[ident]), update.clusters_of, False)
+        return
+    idents = spool.idents()
+    resolution = resolve_on_disk(idents, lambda ident: _events(spool, ident), gaz)   # one article at a time
+    try:
+        report.events.update(resolution.counts)
+        report.timings["resolve"] = time.perf_counter() - t
+        yield idents, resolution.entries, resolution.mentions_digest, resolution.clusters_of, True
+    finally:
+        resolution.close()
+
+
 def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None], gaz,
                report: BuildReport, removals: list[str], fresh: list[str] | None = None,
                last: dict | None = None, seen_files: dict[str, list | None] | None = None,
@@ -559,74 +562,53 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
     the build), only what those and ``removals`` can change is resolved again, when the store allows it.
     ``seen_files``: the files' stats to record (:func:`_read_jobs`); ``workers``: processes that make the
     graphs when there are many (:func:`_made_in_workers`)."""
-    t = time.perf_counter()
-    update = _resolve_changes(gs, spool, gaz, fresh, removals, last)
-    if update is not None:
-        entries, mentions = update.entries.__getitem__, update.mentions
-        idents = [ident for ident in update.articles if ident in spool.info]
-        counts = Counter(last["events"])   # type: ignore[index]
-        counts.subtract(update.dropped)
-        counts.update(update.added)
-        report.events.update(+counts)
-        report.timings["resolve (changes)"] = time.perf_counter() - t
-    else:
-        resolution = resolve_all((_events(spool, ident) for ident in spool.idents()), gaz)  # one at a time
-        entries, mentions, idents = resolution.entries, resolution.mentions, spool.idents()   # (entries: made when asked)
-        by_article: dict[str, list[Cluster]] = {}
-        for c in resolution.clusters:
-            for src in c.sources:
-                by_article.setdefault(src, []).append(c)
-        report.events.update(c.type for c in resolution.clusters)
-        del resolution
-        report.timings["resolve"] = time.perf_counter() - t
-    clusters_of = update.clusters_of if update is not None else (lambda ident: by_article.get(ident, []))
-    t = time.perf_counter()
-    changed = []
-    texts: dict[str, str] = {}   # a local store's resolution entries as JSON (only this is kept of them)
-    for ident in idents:
-        es = entries(ident)
-        sig = _signature(ident, spool.info[ident], es, mentions[ident])
-        if old_hashes.get(ident) != sig:
-            changed.append((ident, sig))
-        if spool.can_refer:   # (a server's store keeps none)
-            texts[ident] = json.dumps(es, ensure_ascii=False, separators=(",", ":"))
-    del entries, mentions   # (the resolution's mentions and keys, but the clusters the graphs are made from)
-    # the texts of cached records, before their graphs are dropped: kept with the records
-    without_text = [ident for ident, _ in changed if not spool.info[ident].has_text]
-    for _, record in _with_texts(gs, spool, without_text):
-        spool.put(record)
-    report.timings["signatures"] = time.perf_counter() - t
+    with _resolved(gs, spool, gaz, report, fresh, removals, last) as (idents, entries, mentions, clusters_of, every):
+        t = time.perf_counter()
+        changed = []
+        texts: dict[str, str] = {}   # a local store's resolution entries as JSON (only this is kept of them)
+        for ident in idents:
+            es = entries(ident)
+            sig = _signature(ident, spool.info[ident], es, mentions(ident))
+            if old_hashes.get(ident) != sig:
+                changed.append((ident, sig))
+            if spool.can_refer:   # (a server's store keeps none)
+                texts[ident] = json.dumps(es, ensure_ascii=False, separators=(",", ":"))
+        # the texts of cached records, before their graphs are dropped: kept with the records
+        without_text = [ident for ident, _ in changed if not spool.info[ident].has_text]
+        for _, record in _with_texts(gs, spool, without_text):
+            spool.put(record)
+        report.timings["signatures"] = time.perf_counter() - t
 
-    def write_of(ident: str, sig: str) -> tuple:
-        record: list[dict] = []
+        def write_of(ident: str, sig: str) -> tuple:
+            record: list[dict] = []
 
-        def quads():
-            record.append(spool.get(ident))
-            out = article_quads(_meta(record[0]), clusters_of(ident), gaz)
-            report.triples += len(out)
-            return out
-        return ident, quads, lambda: record.pop(), sig
+            def quads():
+                record.append(spool.get(ident))
+                out = article_quads(_meta(record[0]), clusters_of(ident), gaz)
+                report.triples += len(out)
+                return out
+            return ident, quads, lambda: record.pop(), sig
 
-    t = time.perf_counter()
-    entries_change = spool.can_refer and bool(texts or removals)
-    if changed or removals or entries_change:
-        gs.set_resolved(None)   # until every graph is written: a crash in between must not look complete
-    if _forks_writers(gs, spool, changed, workers):
-        report.written = _made_in_workers(gs, spool, changed, removals, clusters_of, gaz, report, workers)
-    else:
-        report.written = gs.apply([write_of(ident, sig) for ident, sig in changed], removals)
-    if entries_change:   # the entries a later build resolves changes from: of the articles resolved again
-        gs.put_resolution_entries(texts, removals, every=update is None)
-    done = {"code": _RESOLVED_CODE, "events": dict(report.events)}
-    if spool.can_refer:   # the manifest _load_records reads (a server's store has its records read whole)
-        hashes = {**old_hashes, **dict(changed)}
-        files = seen_files or {}
-        done["articles"] = {ident: [i.content_hash, i.published, i.version, i.published_option, hashes.get(ident),
-                                    files[ident] if ident in files else i.file]
-                            for ident, i in ((ident, spool.info[ident]) for ident in spool.idents())}
-    gs.set_resolved(done)
-    report.timings["write"] = time.perf_counter() - t
-    report.articles_in_store = len(spool)
+        t = time.perf_counter()
+        entries_change = spool.can_refer and bool(texts or removals)
+        if changed or removals or entries_change:
+            gs.set_resolved(None)   # until every graph is written: a crash in between must not look complete
+        if _forks_writers(gs, spool, changed, workers):
+            report.written = _made_in_workers(gs, spool, changed, removals, clusters_of, gaz, report, workers)
+        else:
+            report.written = gs.apply([write_of(ident, sig) for ident, sig in changed], removals)
+        if entries_change:   # the entries a later build resolves changes from: of the articles resolved again
+            gs.put_resolution_entries(texts, removals, every=every)
+        done = {"code": _RESOLVED_CODE, "events": dict(report.events)}
+        if spool.can_refer:   # the manifest _load_records reads (a server's store has its records read whole)
+            hashes = {**old_hashes, **dict(changed)}
+            files = seen_files or {}
+            done["articles"] = {ident: [i.content_hash, i.published, i.version, i.published_option, hashes.get(ident),
+                                        files[ident] if ident in files else i.file]
+                                for ident, i in ((ident, spool.info[ident]) for ident in spool.idents())}
+        gs.set_resolved(done)
+        report.timings["write"] = time.perf_counter() - t
+        report.articles_in_store = len(spool)
 
 
 #: Graphs to write from which worker processes make them (forking costs about what 300 graphs do)

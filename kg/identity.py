@@ -463,11 +463,11 @@ def resolve_all(articles: Iterable[ArticleEvents], gazetteer: Gazetteer) -> Reso
 def _cluster_events(by_type: dict[str, list[Event]], gazetteer: Gazetteer, published: dict[str, str | None],
                     key, block: dict[int, list[tuple]]) -> list[Cluster]:
     """Meetings, deployments and treaties: agglomerate on compatible descriptions. Records each event's
-    block keys in ``block``."""
+    block keys in ``block`` (or takes them from there)."""
     clusters: list[Cluster] = []
     for type_, events in by_type.items():
         items = sorted(events, key=key)
-        item_keys = [_block_keys(ev, gaz=gazetteer) for ev in items]
+        item_keys = [block[id(ev)] if id(ev) in block else _block_keys(ev, gaz=gazetteer) for ev in items]
         for ev, ks in zip(items, item_keys):
             block[id(ev)] = ks
         for group in _cluster(items, lambda a, b: _cross_compatible(gazetteer, a, b), item_keys=item_keys):
@@ -479,7 +479,7 @@ def _cluster_statements(statements: list[Event], occasion: dict[int, str | None]
                         published: dict[str, str | None], key, block: dict[int, list[tuple]],
                         meeting) -> list[Cluster]:
     """Statements: same speaker and occasion → pair by content; otherwise by quote overlap. ``meeting``
-    gives the meeting cluster of an occasion's IRI."""
+    gives the meeting cluster of an occasion's IRI. Block keys as in :func:`_cluster_events`."""
     items = sorted(statements, key=key)
     same_slot: dict[tuple, list[Event]] = {}
     for e in items:  # statements of one speaker at one occasion in one article
@@ -493,7 +493,7 @@ def _cluster_statements(statements: list[Event], occasion: dict[int, str | None]
             return _content_similarity(a, b) >= 0.12 and _mutual_best(a, b, same_slot, occasion)
         return _cross_compatible(gazetteer, a, b)
 
-    item_keys = [_block_keys(ev, occasion[id(ev)]) for ev in items]
+    item_keys = [block[id(ev)] if id(ev) in block else _block_keys(ev, occasion[id(ev)]) for ev in items]
     for ev, ks in zip(items, item_keys):
         block[id(ev)] = ks
     out = []

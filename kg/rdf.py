@@ -94,10 +94,9 @@ def article_quads(meta: ArticleMeta, clusters: list[Cluster], gaz: Gazetteer) ->
     add(ctx, NIF.endIndex, Literal(str(len(meta.text)), datatype=XSD.nonNegativeInteger))
 
     minted: dict[str, tuple[str, str]] = {}
-    for c in clusters:
-        for m in c.members:
-            for n in m.new_entities:
-                minted.setdefault(n.iri, (n.kind, n.label))
+    for c in clusters:   # (a description has its members' new entities, in their order)
+        for n in c.description.new_entities:
+            minted.setdefault(n.iri, (n.kind, n.label))
     minted_labels = {iri: label for iri, (_, label) in minted.items()}
 
     for c in clusters:

@@ -1,7 +1,9 @@
 """Shared fixtures: the seed articles and a store built from them once per session."""
 from __future__ import annotations
 
+import errno
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,25 @@ def writable_seed_store(seed_store, tmp_path) -> Path:
     if view.is_dir():
         shutil.copytree(view, dst.with_name(dst.name + ".view"), symlinks=True)
     return dst
+
+
+@pytest.fixture
+def full_temp_folder(monkeypatch):
+    """``fill(prefix="")``: from then on, writing to a temporary file whose name starts with ``prefix``
+    (``tempfile.TemporaryFile(prefix=...)``; every one by default) fails as on a full disk."""
+    real = tempfile.TemporaryFile
+
+    class Full:
+        def __init__(self, *a, **k):
+            self.inner = real(*a, **k)
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    def fill(prefix: str = "") -> None:
+        monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: (
+            Full(*a, **k) if str(k.get("prefix", "tmp")).startswith(prefix) else real(*a, **k)))
+    return fill

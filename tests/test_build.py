@@ -99,7 +99,7 @@ def test_rebuild_changes_nothing(writable_seed_store, seeds_dir, monkeypatch):
 
     def no_resolution(*args, **kwargs):
         raise AssertionError("nothing changed: resolution should not run")
-    monkeypatch.setattr(kg.build, "resolve_all", no_resolution)
+    monkeypatch.setattr(kg.build, "resolve_on_disk", no_resolution)
     monkeypatch.setattr(kg.build, "resolve_changes", no_resolution)
     report = build([seeds_dir], writable_seed_store)
     assert (report.extracted, report.unchanged, report.written) == (0, 5, 0)
@@ -118,8 +118,8 @@ def test_a_rebuild_resolves_again_unless_the_last_build_was_complete_with_this_c
         gs.set_resolved({**gs.resolved(), "code": "older"})
     gs.close()
     calls = []
-    real = kg.build.resolve_all
-    monkeypatch.setattr(kg.build, "resolve_all", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = kg.build.resolve_on_disk
+    monkeypatch.setattr(kg.build, "resolve_on_disk", lambda *a, **k: calls.append(1) or real(*a, **k))
     before = nquads(writable_seed_store)
     assert build([seeds_dir], writable_seed_store).written == 0
     assert calls == [1] and nquads(writable_seed_store) == before
@@ -250,7 +250,7 @@ def test_a_local_store_s_records_are_not_copied_into_the_spool(writable_seed_sto
     spool = _Spool(gs.record)
     try:
         hashes = _load_records(gs, spool)
-        assert len(hashes) == 5 and spool._file.seek(0, 2) == 0   # nothing written to the temporary file
+        assert len(hashes) == 5 and len(spool._file) == 0   # nothing written to the temporary file
         stored = dict(gs.iter_articles())
         assert hashes == {ident: r["graph_hash"] for ident, r in stored.items()}
         for ident in spool.idents():
@@ -285,27 +285,14 @@ def test_what_a_build_checks_is_read_without_the_records_and_from_older_stores_t
         gs.close()
 
 
-def test_a_full_temporary_folder_is_one_line_and_writes_nothing(tmp_path, seeds_dir, monkeypatch):
+def test_a_full_temporary_folder_is_one_line_and_writes_nothing(tmp_path, seeds_dir, monkeypatch,
+                                                               full_temp_folder):
     """Records wait in a temporary file; a full disk there is a clear error before the store is touched."""
-    import errno
-    import tempfile
-
     from click.testing import CliRunner
 
     from kg.cli import main
 
-    class Full:
-        def __init__(self, *a, **k):
-            self.inner = real(*a, **k)
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
-    real = tempfile.TemporaryFile
-    monkeypatch.setattr(tempfile, "TemporaryFile", Full)
+    full_temp_folder()
     store = tmp_path / "kg.oxigraph"
     result = CliRunner().invoke(main, ["build", str(seeds_dir), "--store", str(store), "-q"])
     assert result.exit_code == 1, result.output
@@ -329,7 +316,7 @@ def test_seed_scores_meet_the_targets(seed_store):
 def test_event_text_sees_every_field_but_not_the_order_of_the_roles():
     """Signatures hash events as text: a record read back from the store (keys sorted) and the same record
     fresh from the extractor must give the same text, and any changed field a different one."""
-    from kg.build import _event_text
+    from kg.components import event_text as _event_text
     from kg.events import CountClaim, Event, Span
 
     def event(**kw):
