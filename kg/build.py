@@ -88,9 +88,10 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Info:
-    """What a build checks about an article's record without reading it."""
+    """What a build checks about an article's record without reading it (one per article while a build
+    runs: no attribute dict, and the dates and versions many articles share are one string each)."""
 
     content_hash: str
     published: str | None
@@ -123,8 +124,9 @@ class _Spool:
         self._note_info(record_info(record), "text" in record["article"])
 
     def _note_info(self, info: dict, has_text: bool) -> None:
-        self.info[info["ident"]] = _Info(info["content_hash"], info["published"], info["version"],
-                                         info["published_option"], has_text, info.get("file"))
+        shared = [sys.intern(v) if isinstance(v, str) else v
+                  for v in (info["published"], info["version"], info["published_option"])]
+        self.info[info["ident"]] = _Info(info["content_hash"], *shared, has_text, info.get("file"))
 
     @property
     def can_refer(self) -> bool:
@@ -326,6 +328,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
                 done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
         report.timings["extract"] = time.perf_counter() - t0
         seen_files.update((ident, job_files[ident]) for ident in fresh)   # not those that failed
+        del job_files
         if strict and report.skipped:
             path, reason = report.skipped[0]
             gs.close()

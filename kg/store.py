@@ -310,7 +310,18 @@ class GraphStore:
                 lines = lines_of(b)
                 if lines:
                     yield Quad(_bucket_node(*b), b[0], Literal("".join(sorted(lines))), GRAPH_BUILD)
-        (self.store.extend if len(texts) + len(order) < SMALL_BATCH else self.store.bulk_extend)(quads())
+        if len(texts) + len(order) < SMALL_BATCH:
+            self.store.extend(quads())
+        else:   # in parts of a few MB (the bulk loader holds what it is given)
+            part: list[Quad] = []
+            size = 0
+            for q in quads():
+                part.append(q)
+                size += len(q.object.value)
+                if size >= 8_000_000:
+                    self.store.bulk_extend(part)
+                    part, size = [], 0
+            self.store.bulk_extend(part)
 
     def record(self, ident: str) -> dict | None:
         """The cached extraction of one stored article (without its text), or None."""
