@@ -520,12 +520,23 @@ def _resolve_changes(gs, spool: _Spool, gaz, fresh: list[str] | None, removals: 
         return None
     if gs.resolution_entry_count() != len(last.get("articles", ())):   # every article the mark lists has them
         return None
+    same = {ident for ident in fresh if _same_events(gs, spool, ident)}
     try:
         return resolve_changes(gs.entry_index(), removals,
-                               (_events(spool, ident) for ident in sorted(set(fresh))),
-                               lambda ident: _events(spool, ident), gaz)
+                               (_events(spool, ident) for ident in sorted(set(fresh) - same)),
+                               lambda ident: _events(spool, ident), gaz, unchanged=sorted(same))
     except StaleEntries:
         return None
+
+
+def _same_events(gs: GraphStore, spool: _Spool, ident: str) -> bool:
+    """The article extracted again gives the events and publication date the store's record of it has (an
+    edit that touched no event, e.g. a sentence added after them): what resolution reads of it is as it
+    was, so nothing else can change (its own graph still changes)."""
+    old = gs.record(ident)
+    if old is None or old["article"].get("published") != spool.info[ident].published:
+        return False
+    return events_of(old, span_texts=False) == events_of(spool.get(ident), span_texts=False)
 
 
 @contextlib.contextmanager

@@ -523,9 +523,9 @@ class StoredEntries(Protocol):
 @dataclass
 class Update:
     """What :func:`resolve_changes` found: the articles whose graphs may change (``articles``), their
-    merged mentions and new :data:`Entry` lists, the clusters an article takes part in
-    (``clusters_of(ident)``, made when asked: a cluster left as it was is made again from its members)
-    and how many events of each type the store loses and gains."""
+    merged mentions and new :data:`Entry` lists, the clusters each of them takes part in
+    (``clusters_of(ident)``; a cluster left as it was is made again from its members) and how many events
+    of each type the store loses and gains."""
 
     articles: list[str]
     entries: dict[str, list[Entry]]
@@ -536,9 +536,11 @@ class Update:
 
 
 def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[ArticleEvents],
-                    load, gazetteer: Gazetteer) -> Update:
+                    load, gazetteer: Gazetteer, unchanged: Iterable[str] = ()) -> Update:
     """Resolve again only what changed articles can change, with the same result as :func:`resolve_all`
-    over every article.
+    over every article. ``unchanged``: articles read again whose events and publication date are those
+    their stored entries were made from (an edit that touched no event); they are resolved as they were,
+    but are among the articles whose graphs are made again.
 
     ``index`` gives the :data:`Entry` lists of the last complete resolution, ``gone`` the articles
     removed since, ``fresh`` the articles (re)extracted since (their stored entries, if any, no longer
@@ -738,7 +740,7 @@ def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[A
         for e in c.members:
             cluster_at[where[id(e)]] = c
 
-    articles = sorted({m[0] for m in reached | s_reached} | new)
+    articles = sorted({m[0] for m in reached | s_reached} | new | set(unchanged))
     entries: dict[str, list[Entry]] = {}
     digests = {c.iri: cluster_digest(c) for c in clusters}
     for ident in articles:
@@ -764,7 +766,10 @@ def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[A
     olds |= {(x[0], x[1]) for ident in again_set - out_of_date for x in stored[ident] if x[0] == "Statement"}
     dropped.update(t for t, _ in olds)
     added = Counter(c.type for c in clusters)
-    return Update(articles, entries, {ident: events(ident) for ident in articles}, clusters_of, dropped, added)
+    # every article's clusters now, not when its graph is written: a stored entry found not to match its
+    # article while a cluster is made again (StaleEntries) must show before anything is written
+    made = {ident: clusters_of(ident) for ident in articles}
+    return Update(articles, entries, {ident: events(ident) for ident in articles}, made.__getitem__, dropped, added)
 
 
 def _mutual_best(a: Event, b: Event, same_slot: dict[tuple, list[Event]], occasion: dict[int, str | None]) -> bool:

@@ -17,6 +17,8 @@ from kg.rdf import GRAPH_BUILD
 from kg.store import P_ENTRY_CLUSTER, P_ENTRY_KEY, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+NO_EVENT = "\nविशेषज्ञ मानते हैं कि यह एक बड़ा बदलाव है।\n"
+EVENT = "\nरूसी राष्ट्रपति व्लादिमीर पुतिन ने कहा, \"हम नए समझौते पर काम कर रहे हैं।\"\n"
 
 
 def state(path: Path) -> tuple[set[str], tuple[dict, set], dict | None]:
@@ -59,7 +61,7 @@ def test_incremental_builds_leave_the_store_a_full_build_makes(corpora, tmp_path
     articles, store = built(main, tmp_path)
     rng = random.Random(3)
     spare = sorted(extra.glob("*.txt"))
-    steps = ["replace", "add", "reorder", "remove", "several", "replace", "add", "remove"]
+    steps = ["replace", "add", "reorder", "remove", "several", "append", "replace", "add", "remove"]
     for step in steps:
         files = sorted(articles.glob("*.txt"))
         if step == "replace":      # an article now says what another says
@@ -73,6 +75,9 @@ def test_incremental_builds_leave_the_store_a_full_build_makes(corpora, tmp_path
             lines = f.read_text(encoding="utf-8").split("\n")
             rng.shuffle(lines)
             f.write_text("\n".join(lines), encoding="utf-8")
+        elif step == "append":     # a sentence without an event after the others: the events stay as they were
+            f = rng.choice(files)
+            f.write_bytes(f.read_bytes() + NO_EVENT.encode("utf-8"))
         elif step == "several":
             for f in rng.sample(files, 4):
                 f.write_bytes(spare.pop().read_bytes())
@@ -92,6 +97,37 @@ def test_incremental_builds_leave_the_store_a_full_build_makes(corpora, tmp_path
         assert got[1] == want[1], step
         assert got[2] == want[2], step
         assert report.events == full.events, step
+
+
+def test_an_edit_that_touches_no_event_resolves_nothing_again(corpora, tmp_path, monkeypatch):
+    """An article whose events and date did not change (a sentence without an event added after them)
+    takes the clusters it had: no component is resolved again, only its own graph is made again. An
+    edit that adds an event is resolved as usual."""
+    import kg.build
+
+    articles, store = built(corpora[0], tmp_path)
+    seen = []
+    real = kg.build.resolve_changes
+
+    def spy(index, gone, fresh, load, gaz, unchanged=()):
+        fresh = list(fresh)
+        seen.append(([a.ident for a in fresh], list(unchanged)))
+        return real(index, gone, fresh, load, gaz, unchanged=unchanged)
+    monkeypatch.setattr(kg.build, "resolve_changes", spy)
+    f = next(f for f in sorted(articles.glob("*.txt")) if "\nSource link" in f.read_text(encoding="utf-8"))
+
+    def before_the_footer(sentence: str) -> None:   # after the body's events, before "Source link"
+        text = f.read_text(encoding="utf-8")
+        f.write_text(text.replace("\nSource link", sentence + "\nSource link", 1), encoding="utf-8")
+    before_the_footer(NO_EVENT)
+    report = build([articles], store)
+    assert seen == [([], [f.stem])] and report.written == 1
+    before_the_footer(EVENT)
+    build([articles], store)
+    assert seen[1] == ([f.stem], [])
+    monkeypatch.undo()
+    build([articles], tmp_path / "fresh")
+    assert state(store) == state(tmp_path / "fresh")
 
 
 def set_entries(store: Path, change) -> None:
