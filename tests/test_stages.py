@@ -181,6 +181,37 @@ def test_unknown_person_after_a_title_is_minted(gaz):
     assert fold_key("अनवर हुसैन") in {fold_key(ms[0].label)}
 
 
+def test_the_gazetteer_is_cached_and_a_bad_cache_is_made_again(tmp_path, monkeypatch, seeds_dir):
+    """The gazetteer is read from the user's cache when it was made from the same files by the same code;
+    the cached one finds what a freshly made one finds; a damaged cache file is made again, and a cache
+    folder that cannot be written is no error."""
+    import kg.gazetteer as G
+
+    def found(g) -> list:
+        return [(m.start, m.end, m.iri, m.via) for f in sorted(seeds_dir.glob("*.txt"))
+                for m in g.find(f.read_text(encoding="utf-8"))]
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = str(G.ontology_dir() / "entities.ttl")
+    fresh = G._read(path)
+    G._load.cache_clear()
+    try:
+        made = G.load_gazetteer()
+        cached = list((tmp_path / "cache" / "ghatna").glob("gazetteer-*.pickle"))
+        assert len(cached) == 1 and G._cache_file(path) == cached[0]
+        G._load.cache_clear()
+        read = G.load_gazetteer()
+        assert read is not made and found(read) == found(made) == found(fresh) and found(fresh)
+        cached[0].write_bytes(b"not a pickle")
+        G._load.cache_clear()
+        assert found(G.load_gazetteer()) == found(fresh) and cached[0].stat().st_size > 1000
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cached[0]))   # a file where the folder should be
+        G._load.cache_clear()
+        assert found(G.load_gazetteer()) == found(fresh)
+    finally:
+        G._load.cache_clear()
+
+
 def test_gazetteer_knows_the_contract_wikidata_links(gaz):
     qids = {e.iri.rsplit("/", 1)[-1]: e.qid for e in gaz.entities.values()}
     assert qids["vladimir-putin"] == "Q7747" and qids["kim-jong-un"] == "Q56226"
