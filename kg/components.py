@@ -35,8 +35,8 @@ from typing import Callable, Iterable
 from .errors import GhatnaError
 from .events import Event
 from .gazetteer import Gazetteer
-from .identity import (EVENT_PATH, ArticleEvents, Cluster, Entry, _block_keys, _cluster_events, _cluster_statements,
-                       _digest, _key, _link_statements, _within_article, cluster_digest)
+from .identity import (EVENT_PATH, ArticleEvents, Cluster, Entry, _block_keys, _cluster_events,
+                       _cluster_statements, _digest, _key, _link_statements, _within_article, cluster_digest)
 from .vocab import ID_NS
 
 __all__ = ["BlobFile", "DiskResolution", "resolve_on_disk", "event_text", "mentions_digest"]
@@ -138,7 +138,7 @@ class DiskResolution:
         self._cplace.extend(self._clusters.put(pickle.dumps((c.description, c.during),
                                                             protocol=pickle.HIGHEST_PROTOCOL)))
         self._cid.append(_TYPES.index(c.type))
-        self._cid += bytes.fromhex(c.iri.rsplit("/", 1)[1])
+        self._cid += bytes.fromhex(c.iri.rsplit("/", 1)[1])   # (kg.identity._iri: 16 hex digits)
         self._cid += bytes.fromhex(cluster_digest(c))
         self.counts[c.type] += 1
         return n
@@ -155,8 +155,11 @@ class DiskResolution:
             return []
         start = self._place[2 * r.start]
         data = self._mentions.get(start, self._place[2 * r[-1]] + self._place[2 * r[-1] + 1] - start)
-        return [pickle.loads(data[self._place[2 * m] - start:self._place[2 * m] - start + self._place[2 * m + 1]])[0]
-                for m in r]
+        out = []
+        for m in r:
+            at = self._place[2 * m] - start
+            out.append(pickle.loads(data[at:at + self._place[2 * m + 1]])[0])
+        return out
 
     def _mention(self, m: int) -> tuple[Event, list[tuple]]:
         """A merged mention and its block keys (a statement's without its occasion)."""
@@ -262,7 +265,8 @@ def _components(uf: _UnionFind, numbers: Iterable[int]) -> list[list[int]]:
     return [groups[r] for r in sorted(groups)]
 
 
-def resolve_on_disk(idents: list[str], load: Callable[[str], ArticleEvents], gazetteer: Gazetteer) -> DiskResolution:
+def resolve_on_disk(idents: list[str], load: Callable[[str], ArticleEvents],
+                    gazetteer: Gazetteer) -> DiskResolution:
     """The resolution :func:`kg.identity.resolve_all` gives for the articles ``idents`` (sorted; ``load``
     gives each one's :class:`~kg.identity.ArticleEvents`, and is called once per article, in order), kept
     on disk (see the module's description)."""

@@ -370,7 +370,8 @@ def _cache_file(path: str) -> Path | None:
     entities, the titles, this module and kg.text, the matcher library and the Python version)."""
     try:
         h = hashlib.sha256(sys.version.encode())
-        for source in (Path(path), lang_dir() / "titles.json", Path(__file__), Path(__file__).with_name("text.py")):
+        here = Path(__file__)
+        for source in (Path(path), lang_dir() / "titles.json", here, here.with_name("text.py")):
             h.update(source.read_bytes())
         st = os.stat(ahocorasick.__file__)
         h.update(f"{st.st_size}|{st.st_mtime_ns}".encode())
