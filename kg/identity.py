@@ -524,8 +524,8 @@ class StoredEntries(Protocol):
 class Update:
     """What :func:`resolve_changes` found: the articles whose graphs may change (``articles``), their
     merged mentions and new :data:`Entry` lists, the clusters each of them takes part in
-    (``clusters_of(ident)``; a cluster left as it was is made again from its members) and how many events
-    of each type the store loses and gains."""
+    (``clusters_of(ident)``; a cluster left as it was is made again from its members, for most articles
+    when first asked) and how many events of each type the store loses and gains."""
 
     articles: list[str]
     entries: dict[str, list[Entry]]
@@ -753,12 +753,16 @@ def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[A
                        else None, digest])
         entries[ident] = es
 
+    article_clusters: dict[str, list[Cluster]] = {}
+
     def clusters_of(ident: str) -> list[Cluster]:
-        out = {}
-        for i in range(len(events(ident))):
-            c = cluster_at.get((ident, i)) or remake(stored[ident][i][1])
-            out[c.iri] = c
-        return sorted(out.values(), key=lambda c: c.iri)
+        if ident not in article_clusters:
+            out = {}
+            for i in range(len(events(ident))):
+                c = cluster_at.get((ident, i)) or remake(stored[ident][i][1])
+                out[c.iri] = c
+            article_clusters[ident] = sorted(out.values(), key=lambda c: c.iri)
+        return article_clusters[ident]
 
     dropped: Counter = Counter()
     olds = {(stored[a][i][0], stored[a][i][1]) for a, i in reached | s_reached if a not in out_of_date}
@@ -766,10 +770,13 @@ def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[A
     olds |= {(x[0], x[1]) for ident in again_set - out_of_date for x in stored[ident] if x[0] == "Statement"}
     dropped.update(t for t, _ in olds)
     added = Counter(c.type for c in clusters)
-    # every article's clusters now, not when its graph is written: a stored entry found not to match its
-    # article while a cluster is made again (StaleEntries) must show before anything is written
-    made = {ident: clusters_of(ident) for ident in articles}
-    return Update(articles, entries, {ident: events(ident) for ident in articles}, made.__getitem__, dropped, added)
+    # the clusters of the articles read again, whose graphs change, now rather than when they are written:
+    # a stored entry found not to match its article while a cluster is made again from its members
+    # (StaleEntries) must show before anything is written (the other articles' are made when asked: most
+    # of their graphs stay as they are)
+    for ident in sorted(new | set(unchanged)):
+        clusters_of(ident)
+    return Update(articles, entries, {ident: events(ident) for ident in articles}, clusters_of, dropped, added)
 
 
 def _mutual_best(a: Event, b: Event, same_slot: dict[tuple, list[Event]], occasion: dict[int, str | None]) -> bool:
