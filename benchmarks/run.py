@@ -14,7 +14,9 @@ already there):
 * every stored query's median latency over ``--query-runs`` runs (at least 5) on the built store, and at
   one size (``--rdflib-size``, default 1,000) the same query text on the same quads in rdflib
   (``Dataset(default_union=True)``);
-* an incremental rebuild after one article changed (its time, and its ratio to the full build);
+* incremental rebuilds after one article changed, twice (their times, and their ratios to the full
+  build): a sentence appended (which, after a generated article's footer, leaves its events as they
+  were) and a statement added after its events; the target counts the slower;
 
 and once, on the largest size run (or ``--workers-size``), extraction with 1 and with 2 worker
 processes, done exactly as ``kg.build.build`` does it (``kg.build._extract_job`` in a
@@ -319,6 +321,7 @@ class SizeResult:
     bulk_s: float = 0.0
     bulk_proc: Proc | None = None
     incremental: Proc | None = None
+    incremental_event: Proc | None = None   # the same article, with a statement added after its events
     queries: dict[str, dict] = field(default_factory=dict)
     rdflib: dict[str, dict] | None = None
     rdflib_load_s: float | None = None
@@ -398,15 +401,24 @@ def bench_size(n: int, workdir: Path, seed: int, runs: int, rdflib: bool, env: d
         log("    rdflib: " + ", ".join(f"{k.split(' ')[0]} {_qtext(v)}" for k, v in r.rdflib.items()))
     _rm(nq)
 
-    # incremental: one article changed (a sentence added), then restored
+    # incremental: one article changed, then restored. First a sentence appended (in a generated article
+    # with a "Source link" footer it falls in the skipped tail: the article's events stay as they were),
+    # then a statement added after the article's events (before its footer): an edit that adds an event
     victim = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
     original = victim.read_bytes()
+    text = original.decode("utf-8")
+    statement = '\nरूसी राष्ट्रपति व्लादिमीर पुतिन ने कहा, "हम नए समझौते पर काम कर रहे हैं।"\n'
+    edits = {"incremental": original + "\nविशेषज्ञ मानते हैं कि यह एक बड़ा बदलाव है।\n".encode("utf-8"),
+             "incremental_event": (text.replace("\nSource link", statement + "\nSource link", 1)
+                                   if "\nSource link" in text else text + statement).encode("utf-8")}
     try:
-        victim.write_bytes(original + "\nविशेषज्ञ मानते हैं कि यह एक बड़ा बदलाव है।\n".encode("utf-8"))
-        r.incremental = run_proc(py("-m", "kg.cli", "build", str(corpus), "--store", str(store), "--quiet"), env=env)
+        for name, edited in edits.items():
+            victim.write_bytes(edited)
+            setattr(r, name, run_proc(py("-m", "kg.cli", "build", str(corpus), "--store", str(store), "--quiet"),
+                                      env=env))
     finally:
         victim.write_bytes(original)
-    log(f"    incremental rebuild {r.incremental.wall:.1f} s")
+    log(f"    incremental rebuild {r.incremental.wall:.1f} s; with a statement added {r.incremental_event.wall:.1f} s")
     return r
 
 
@@ -503,8 +515,12 @@ def write_report(out: Path, results: list[SizeResult], workers: dict[int, Proc] 
     row("`kg export --format nquads`", lambda r: _fmt(r.export_s, " s"))
     row("pyoxigraph `Store.dump` (N-Quads, all graphs)", lambda r: _fmt(r.dump_s, " s") + f" ({r.dump_quads:,} quads)")
     row("export / dump", lambda r: _fmt(r.export_s / r.dump_s, "×"))
-    row("incremental rebuild (1 article changed)", lambda r: _fmt(r.incremental.wall, " s"))
+    row("incremental rebuild (1 article changed: a sentence appended)", lambda r: _fmt(r.incremental.wall, " s"))
     row("incremental / full build", lambda r: _fmt(100 * r.incremental.wall / r.build.wall, " %", 1))
+    row("incremental rebuild (1 article changed: a statement added after its events)",
+        lambda r: _fmt(r.incremental_event.wall, " s") if r.incremental_event else "—")
+    row("incremental / full build", lambda r: _fmt(100 * r.incremental_event.wall / r.build.wall, " %", 1)
+        if r.incremental_event else "—")
     labels = list(results[0].queries) if results else []
     for lab in labels:
         row(f"query `{lab}` median (Oxigraph)", lambda r, lab=lab: _qtext(r.queries.get(lab))
@@ -580,12 +596,14 @@ def write_report(out: Path, results: list[SizeResult], workers: dict[int, Proc] 
         over = sum(1 for v in r10.queries.values() if (_qms(v) or float("inf")) > 100)
         target("every stored query median ≤ 100 ms at 10k", f"slowest: `{worst[0]}`; {over} of {len(r10.queries)} over 100 ms",
                _qtext(worst[1]), over == 0)
-        inc = r10.incremental.wall / r10.build.wall
-        target("incremental rebuild ≤ 2% of full build at 10k", f"{r10.incremental.wall:.1f} s vs {r10.build.wall:.1f} s",
-               f"{100 * inc:.1f} %", inc <= 0.02)
+        edits = [p for p in (r10.incremental, r10.incremental_event) if p is not None]   # the slower edit counts
+        inc = max(p.wall for p in edits) / r10.build.wall
+        target("incremental rebuild ≤ 2% of full build at 10k (the slower edit)",
+               " and ".join(f"{p.wall:.2f} s" for p in edits) + f" vs {r10.build.wall:.1f} s", f"{100 * inc:.1f} %",
+               inc <= 0.02)
     else:
         target("every stored query median ≤ 100 ms at 10k", "N=10,000 not run", "—", None)
-        target("incremental rebuild ≤ 2% of full build at 10k", "N=10,000 not run", "—", None)
+        target("incremental rebuild ≤ 2% of full build at 10k (the slower edit)", "N=10,000 not run", "—", None)
     if rd:
         ratios = []
         for lab, v in rd.queries.items():
@@ -733,7 +751,8 @@ def _as_json(results, workers, meta) -> dict:
             "sizes": [{"n": r.n, "corpus_mb": r.corpus_mb, "build": proc(r.build), "quads": r.quads,
                        "export_s": r.export_s, "dump_s": r.dump_s, "dump_quads": r.dump_quads, "bulk_load_s": r.bulk_s,
                        "rdflib_quads": r.rdflib_quads,
-                       "incremental": proc(r.incremental), "queries": r.queries, "rdflib": r.rdflib,
+                       "incremental": proc(r.incremental), "incremental_event": proc(r.incremental_event),
+                       "queries": r.queries, "rdflib": r.rdflib,
                        "rdflib_load_s": r.rdflib_load_s, "events": r.events} for r in results]}
 
 
@@ -752,7 +771,8 @@ def _from_json(path: Path) -> tuple[list[SizeResult], dict[int, Proc] | None, di
     for x in d["sizes"]:
         r = SizeResult(x["n"], corpus_mb=x["corpus_mb"], build=proc(x["build"]), quads=x["quads"], export_s=x["export_s"],
                        dump_s=x["dump_s"], dump_quads=x.get("dump_quads", 0), bulk_s=x["bulk_load_s"],
-                       incremental=proc(x["incremental"]), queries=relabel(x["queries"]), rdflib=relabel(x["rdflib"]),
+                       incremental=proc(x["incremental"]), incremental_event=proc(x.get("incremental_event")),
+                       queries=relabel(x["queries"]), rdflib=relabel(x["rdflib"]),
                        rdflib_load_s=x["rdflib_load_s"], rdflib_quads=x.get("rdflib_quads"), events=x["events"])
         results.append(r)
     workers = {int(k): proc(v) for k, v in d["workers"].items()} or None

@@ -37,6 +37,7 @@ def test_generate_and_run_at_200(tmp_path: Path) -> None:
     assert f"Sizes run: {N}" in text
     assert f"| figure | N={N} |" in text
     assert "`kg build` wall time" in text and "Store.bulk_load" in text and "incremental rebuild" in text
+    assert "a statement added after its events" in text and "(the slower edit)" in text
     assert "## Targets" in text and ("PASS" in text or "FAIL" in text)
     assert "workers=2" in text
     # rdflib's answers are compared with Oxigraph's, and the stored queries give the same rows in both
