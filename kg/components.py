@@ -36,7 +36,8 @@ from .errors import GhatnaError
 from .events import Event
 from .gazetteer import Gazetteer
 from .identity import (EVENT_PATH, ArticleEvents, Cluster, Entry, _block_keys, _cluster_events,
-                       _cluster_statements, _digest, _key, _link_statements, _within_article, cluster_digest)
+                       _cluster_statements, _digest, _key, _link_statements, _UnionFind, _within_article,
+                       cluster_digest)
 from .vocab import ID_NS
 
 __all__ = ["BlobFile", "DiskResolution", "resolve_on_disk", "event_text", "mentions_digest"]
@@ -133,6 +134,13 @@ class DiskResolution:
         else:
             self._partial.extend((at, size))
 
+    def _add_clusters(self, clusters: list[Cluster], where: dict[int, int]) -> None:
+        """Keep ``clusters`` and note each member's (``where``: a member's mention number, by ``id``)."""
+        for c in clusters:
+            n = self._add_cluster(c)
+            for e in c.members:
+                self._cluster[where[id(e)]] = n
+
     def _add_cluster(self, c: Cluster) -> int:
         n = len(self._cplace) // 2
         self._cplace.extend(self._clusters.put(pickle.dumps((c.description, c.during),
@@ -213,28 +221,6 @@ class DiskResolution:
     def close(self) -> None:
         self._mentions.close()
         self._clusters.close()
-
-
-class _UnionFind:
-    """Union-find over mention numbers, growing as mentions come (numbers in an array: 8 bytes each)."""
-
-    def __init__(self) -> None:
-        self.parent = array("q")
-
-    def add(self) -> None:
-        self.parent.append(len(self.parent))
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            self.parent[max(a, b)] = min(a, b)
 
 
 class _Keys:
@@ -323,10 +309,7 @@ def _resolve(res: DiskResolution, idents: list[str], load: Callable[[str], Artic
             where[id(e)], keys[id(e)], block[id(e)] = m, _key(e), block_keys
             by_type[e.type].append(e)
             pub[idents[article]] = published[article]
-        for c in _cluster_events(by_type, gazetteer, pub, key_of(keys), block):
-            n = res._add_cluster(c)
-            for e in c.members:
-                res._cluster[where[id(e)]] = n
+        res._add_clusters(_cluster_events(by_type, gazetteer, pub, key_of(keys), block), where)
 
     # 3. where statements were made: one more key each
     for article in linked:
@@ -371,9 +354,6 @@ def _resolve(res: DiskResolution, idents: list[str], load: Callable[[str], Artic
                 block_keys = _block_keys(e, occasion_of[id(e)])
             block[id(e)] = block_keys
 
-        for c in _cluster_statements(items, occasion_of, gazetteer, pub, key_of(keys), block,
-                                     functools.partial(_meeting, res, meetings)):
-            n = res._add_cluster(c)
-            for e in c.members:
-                res._cluster[where[id(e)]] = n
+        res._add_clusters(_cluster_statements(items, occasion_of, gazetteer, pub, key_of(keys), block,
+                                              functools.partial(_meeting, res, meetings)), where)
     return res
