@@ -672,8 +672,22 @@ def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[A
     clusters = _cluster_events(by_type, gazetteer, published, key, block)
     cluster_at: dict[tuple[str, int], Cluster] = {where[id(e)]: c for c in clusters for e in c.members}
 
-    # statements: their occasions in the articles whose meetings were clustered again
-    again = sorted({m[0] for m in reached if events(m[0])[m[1]].type == "Meeting"} | new)
+    # statements: their occasions in the changed articles and in those whose meetings' clusters changed (IRI
+    # or description). An article's occasions depend only on its own events and its meetings' IRIs
+    # (_link_statements), and a statement's cluster on its occasion's description, so where those are as
+    # stored the article's statements are too, unless a changed statement shares their keys (the search
+    # below reaches them then). A meeting's pair key is shared by every report of two leaders' meetings:
+    # re-linking every article of such a component read hundreds of articles' statements for one edit.
+    digest_of: dict[str, str] = {}
+
+    def changed_meeting(m: tuple[str, int]) -> bool:
+        c = cluster_at[m]
+        if c.iri not in digest_of:
+            digest_of[c.iri] = cluster_digest(c)
+        return (c.iri, digest_of[c.iri]) != (stored[m[0]][m[1]][1], stored[m[0]][m[1]][4])
+
+    again = sorted({m[0] for m in reached if m[0] not in new and events(m[0])[m[1]].type == "Meeting"
+                    and changed_meeting(m)} | new)
     meeting_iri = {id(e): (cluster_at[(ident, i)].iri if (ident, i) in cluster_at else stored[ident][i][1])
                    for ident in again for i, e in enumerate(events(ident)) if e.type == "Meeting"}
     meeting_of = _link_statements({ident: events(ident) for ident in again}, meeting_iri, gazetteer, published)

@@ -6,9 +6,11 @@ import random
 
 import pytest
 
+import kg.identity
 from kg.events import CountClaim, Event, Span
 from kg.gazetteer import Entity, Gazetteer, load_gazetteer
-from kg.identity import _block_keys, _cluster, _cross_compatible
+from kg.identity import ArticleEvents, _block_keys, _cluster, _cross_compatible, cluster_digest, resolve_all, \
+    resolve_changes
 
 E = "https://w3id.org/ghatna/id/entity/"
 
@@ -108,3 +110,84 @@ def test_clusters_with_blocking_equal_clusters_comparing_every_pair(gaz, seed):
         every_pair = _greedy_every_pair(items, ok)
         assert sorted(blocked) == sorted(every_pair), type_
         assert len(blocked) < len(items), f"{type_}: nothing merged, the test shows nothing"
+
+
+class _Entries:
+    """The stored entries of a resolution, as ``resolve_changes`` reads them (``kg.store.EntryIndex``'s role)."""
+
+    def __init__(self, entries: dict[str, list]) -> None:
+        self.stored = entries
+
+    def entries(self, ident: str) -> list | None:
+        return self.stored.get(ident)
+
+    def with_key(self, key: str) -> list[str]:
+        return [a for a, es in self.stored.items() if any(key in x[2] for x in es)]
+
+    def in_cluster(self, iri: str) -> list[str]:
+        return [a for a, es in self.stored.items() if any(x[1] == iri for x in es)]
+
+
+def _meeting(article: str, date: str | None, start: int = 0) -> Event:
+    return Event("Meeting", article, [Span(start, start + 40, "x")], "test", date=date,
+                 date_explicit=date is not None, roles={"participant": [E + "kim-jong-un", E + "vladimir-putin"]})
+
+
+def test_a_meeting_whose_description_changes_takes_the_statements_made_at_it_along(gaz):
+    """An edit in one article makes a meeting's date more precise without changing its IRI (its first
+    report is another article's): a statement made at the meeting in a third article, whose own date is
+    the meeting's, changes too, although nothing of its article did."""
+    statement = Event("Statement", "b", [Span(100, 140, "x")], "test", quotes=["बातचीत बहुत ठोस रही"],
+                      roles={"speaker": [E + "vladimir-putin"], "addressee": [E + "kim-jong-un"]})
+    before = {"a": [_meeting("a", "2024-06")], "b": [_meeting("b", "2024", 100), statement],
+              "c": [_meeting("c", "2024-06")], "d": [_meeting("d", "2024-06")]}
+    after = {**before, "c": [_meeting("c", "2024-06-19")]}
+
+    def articles(events: dict[str, list[Event]]) -> list[ArticleEvents]:
+        return [ArticleEvents(ident, "2024-06-25", evs) for ident, evs in sorted(events.items())]
+    old, new = resolve_all(articles(before), gaz), resolve_all(articles(after), gaz)
+    at = next(c for c in new.clusters if c.type == "Statement")
+    assert at.during and at.description.date == "2024-06-19"     # the statement's date is the meeting's
+    was = next(c for c in old.clusters if c.type == "Meeting")
+    assert at.during == was.iri and len(was.members) == 4      # the same meeting IRI as before the edit
+
+    update = resolve_changes(_Entries({a: old.entries(a) for a in before}), [],
+                             [ArticleEvents("c", "2024-06-25", after["c"])],
+                             {a.ident: a for a in articles(after)}.__getitem__, gaz)
+    assert "b" in update.articles
+    for ident in after:
+        want = new.entries(ident)
+        assert (update.entries[ident] if ident in update.entries else old.entries(ident)) == want, ident
+    got = {c.iri: c for ident in update.articles for c in update.clusters_of(ident)}
+    for c in new.clusters:
+        assert cluster_digest(got[c.iri]) == cluster_digest(c), c.type
+
+
+def test_an_edit_that_leaves_a_meeting_as_it_was_links_no_other_articles_statements(gaz, monkeypatch):
+    """Every report of two leaders' meetings shares the meeting's key, so an edit reaches all of them; the
+    statements of those whose meeting cluster stayed as it was are not linked to meetings again."""
+    statement = Event("Statement", "b", [Span(100, 140, "x")], "test", quotes=["बातचीत बहुत ठोस रही"],
+                      roles={"speaker": [E + "vladimir-putin"], "addressee": [E + "kim-jong-un"]})
+    before = {"a": [_meeting("a", "2024-06")], "b": [_meeting("b", "2024", 100), statement],
+              "c": [_meeting("c", "2024-06")]}
+    treaty = Event("Treaty", "c", [Span(200, 240, "x")], "test", roles={"party": [E + "north-korea", E + "russia"]})
+    after = {**before, "c": [_meeting("c", "2024-06"), treaty]}
+    linked: list[str] = []
+    real = kg.identity._link_statements
+
+    def spy(per_article, *args):
+        linked.extend(per_article)
+        return real(per_article, *args)
+    monkeypatch.setattr(kg.identity, "_link_statements", spy)
+
+    def articles(events: dict[str, list[Event]]) -> list[ArticleEvents]:
+        return [ArticleEvents(ident, "2024-06-25", evs) for ident, evs in sorted(events.items())]
+    old, new = resolve_all(articles(before), gaz), resolve_all(articles(after), gaz)
+    linked.clear()
+    update = resolve_changes(_Entries({a: old.entries(a) for a in before}), [],
+                             [ArticleEvents("c", "2024-06-25", after["c"])],
+                             {a.ident: a for a in articles(after)}.__getitem__, gaz)
+    assert linked == ["c"]
+    assert {"a", "b", "c"} <= set(update.articles)     # the meeting's reports: their graphs are made again
+    for ident in after:
+        assert update.entries[ident] == new.entries(ident), ident
