@@ -98,7 +98,7 @@ class _Info:
     version: str | None
     published_option: str | None
     has_text: bool
-    file: list | None = None   # the file's path and stat when its content was last hashed (see _read_jobs)
+    file: str | None = None   # the file's stat and path when its content was last hashed (:func:`_file_key`)
 
 
 class _Spool:
@@ -132,6 +132,17 @@ class _Spool:
     @property
     def can_refer(self) -> bool:
         return self._stored is not None
+
+    def refer_manifest(self, manifest: dict[str, list], leave_out: Collection[str] = ()) -> None:
+        """:meth:`refer` for every article of a store's manifest (:func:`_manifest`) but ``leave_out``."""
+        intern = sys.intern
+        for ident, content_hash, published, version, option, file in zip(
+                manifest["ident"], manifest["content_hash"], manifest["published"], manifest["version"],
+                manifest["published_option"], manifest["file"]):
+            if ident not in leave_out:
+                self._at[ident] = None
+                self.info[ident] = _Info(content_hash, published and intern(published), version and intern(version),
+                                         option and intern(option), False, file)
 
     def refer(self, info: dict) -> None:
         """Keep the record ``info`` (:func:`kg.store.record_info`) describes, one the store holds (without
@@ -232,14 +243,19 @@ def _read_file(path: str) -> bytes:
         return fh.read()
 
 
+def _file_key(path: str, st: os.stat_result) -> str:
+    """A file's size, modification and change times, inode and path, as one string (kept per article)."""
+    return f"{st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino} {path}"
+
+
 #: Seconds before a build starts within which a file's last change makes its stat untrustworthy (a change
 #: in the same tick of a coarse file-system clock would leave it as it was; FAT's tick is 2 s)
 _RACY_S = 2
 
 
 def _read_jobs(files: list[str], published: dt.date | None, max_bytes: int, report: BuildReport,
-               cached: dict[str, _Info], seen_files: dict[str, list | None] | None = None,
-               job_files: dict[str, list | None] | None = None) -> Iterator[tuple[str, bytes, str | None, str, int]]:
+               cached: dict[str, _Info], seen_files: dict[str, str | None] | None = None,
+               job_files: dict[str, str | None] | None = None) -> Iterator[tuple[str, bytes, str | None, str, int]]:
     """Jobs for the files whose content changed; counts unchanged ones and reports unreadable ones.
 
     A file is read and its content hashed unless its path and stat (size, modification and change
@@ -258,7 +274,7 @@ def _read_jobs(files: list[str], published: dt.date | None, max_bytes: int, repo
             continue
         try:
             st = _stat(path, max_bytes)
-            file = [path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] if st.st_ctime_ns < racy_from else None
+            file = _file_key(path, st) if st.st_ctime_ns < racy_from else None
             rec = cached.get(ident)
             if file is not None and rec and rec.file == file \
                     and (rec.version, rec.published_option) == (EXTRACTION_VERSION, pub):
@@ -310,8 +326,8 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
         old_hashes = _load_records(gs, spool, last=last)
         done = 0
         fresh: list[str] = []   # the articles extracted by this build
-        seen_files: dict[str, list | None] = {}   # stats to record (see _read_jobs)
-        job_files: dict[str, list | None] = {}
+        seen_files: dict[str, str | None] = {}   # stats to record (see _read_jobs)
+        job_files: dict[str, str | None] = {}
         jobs = _read_jobs(files, published, max_bytes, report, spool.info, seen_files, job_files)
         first = list(itertools.islice(jobs, _POOL_FROM))   # a few changed articles need no worker processes
         jobs = itertools.chain(first, jobs)
@@ -361,12 +377,8 @@ def _load_records(gs: GraphStore, spool: _Spool, leave_out: Collection[str] = ()
     old_hashes = {}
     manifest = last.get("articles") if spool.can_refer and last and last.get("code") == _RESOLVED_CODE else None
     if manifest is not None:
-        for ident, (content_hash, published, version, published_option, graph_hash, file) in manifest.items():
-            old_hashes[ident] = graph_hash
-            if ident not in leave_out:
-                spool.refer({"ident": ident, "content_hash": content_hash, "published": published,
-                             "version": version, "published_option": published_option, "file": file})
-        return old_hashes
+        spool.refer_manifest(manifest, leave_out)
+        return dict(zip(manifest["ident"], manifest["graph_hash"]))
     if spool.can_refer:   # a local store: only what tells whether a record must be read
         for ident, graph_hash, info in gs.iter_record_infos():
             old_hashes[ident] = graph_hash
@@ -519,7 +531,7 @@ def _resolve_changes(gs, spool: _Spool, gaz, fresh: list[str] | None, removals: 
     changed = set(fresh) | set(removals)
     if not changed or len(changed) * 10 > len(spool) + len(removals):
         return None
-    if gs.resolution_entry_count() != len(last.get("articles", ())):   # every article the mark lists has them
+    if gs.resolution_entry_count() != len(last.get("articles", {}).get("ident", ())):   # every article listed has them
         return None
     same = {ident for ident in fresh if _same_events(gs, spool, ident)}
     try:
@@ -570,7 +582,7 @@ def _resolved(gs, spool: _Spool, gaz, report: BuildReport, fresh: list[str] | No
 
 def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None], gaz,
                report: BuildReport, removals: list[str], fresh: list[str] | None = None,
-               last: dict | None = None, seen_files: dict[str, list | None] | None = None,
+               last: dict | None = None, seen_files: dict[str, str | None] | None = None,
                workers: int = 1) -> None:
     """Resolve, sign and write every graph that changed. With ``fresh`` (the articles this build
     extracted; None when others were extracted again too) and ``last`` (:meth:`GraphStore.resolved` before
@@ -616,14 +628,22 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
             gs.put_resolution_entries(texts, removals, every=every)
         done = {"code": _RESOLVED_CODE, "events": dict(report.events)}
         if spool.can_refer:   # the manifest _load_records reads (a server's store has its records read whole)
-            hashes = {**old_hashes, **dict(changed)}
-            files = seen_files or {}
-            done["articles"] = {ident: [i.content_hash, i.published, i.version, i.published_option, hashes.get(ident),
-                                        files[ident] if ident in files else i.file]
-                                for ident, i in ((ident, spool.info[ident]) for ident in spool.idents())}
+            done["articles"] = _manifest(spool, {**old_hashes, **dict(changed)}, seen_files or {})
         gs.set_resolved(done)
         report.timings["write"] = time.perf_counter() - t
         report.articles_in_store = len(spool)
+
+
+def _manifest(spool: _Spool, hashes: dict[str, str | None], files: dict[str, str | None]) -> dict[str, list]:
+    """Every article's record info, graph hash and file stat (:func:`_file_key`) as columns, one list per
+    field in the order of the articles' identifiers: 10,000 articles read in 4 ms rather than 12-18 as a
+    list per article, and written in 8 rather than 15."""
+    idents = spool.idents()
+    infos = [spool.info[ident] for ident in idents]
+    return {"ident": idents, "content_hash": [i.content_hash for i in infos],
+            "published": [i.published for i in infos], "version": [i.version for i in infos],
+            "published_option": [i.published_option for i in infos], "graph_hash": [hashes.get(i) for i in idents],
+            "file": [files[ident] if ident in files else i.file for ident, i in zip(idents, infos)]}
 
 
 #: Graphs to write from which worker processes make them (forking costs about what 300 graphs do)

@@ -29,7 +29,7 @@ def state(path: Path) -> tuple[set[str], tuple[dict, set], dict | None]:
     try:
         mark = gs.resolved()
         if mark:
-            mark["articles"] = {ident: info[:5] for ident, info in mark["articles"].items()}
+            del mark["articles"]["file"]
         index = {(q.subject.value, q.object.value) for p in (P_ENTRY_KEY, P_ENTRY_CLUSTER)
                  for q in gs.store.quads_for_pattern(None, p, None, GRAPH_BUILD)}
         return ({str(q) for q in gs.store if q.graph_name != GRAPH_BUILD}, (gs.resolution_entries(), index), mark)
