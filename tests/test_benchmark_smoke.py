@@ -2,6 +2,7 @@
 that the report is written with its tables. No timing is asserted (the figures depend on the machine)."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -38,6 +39,9 @@ def test_generate_and_run_at_200(tmp_path: Path) -> None:
     assert f"| figure | N={N} |" in text
     assert "`kg build` wall time" in text and "Store.bulk_load" in text and "incremental rebuild" in text
     assert "a statement added after its events" in text and "(the slower edit)" in text
+    assert "(median of 3)" in text   # each edit timed three times; every run is kept in the JSON
+    walls = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["sizes"][0]["incremental_walls"]
+    assert sorted(walls) == ["incremental", "incremental_event"] and all(len(w) == 3 for w in walls.values())
     assert "## Targets" in text and ("PASS" in text or "FAIL" in text)
     assert "workers=2" in text
     # rdflib's answers are compared with Oxigraph's, and the stored queries give the same rows in both
