@@ -653,7 +653,8 @@ def write_report(out: Path, results: list[SizeResult], workers: dict[int, Proc] 
         L.append(f"Scaling indication: time per article at N={b.n:,} is {(b.build.wall / b.n) / (a.build.wall / a.n):.2f}× "
                  f"that at N={a.n:,}; peak RSS {b.build.maxrss_mb / a.build.maxrss_mb:.2f}×.")
         L.append("")
-    L.append("Notes: wall times are single runs (queries and incremental rebuilds: medians). Peak RSS is `ru_maxrss` from `os.wait4`: the "
+    L.append("Notes: wall times are single runs (queries" + (" and incremental rebuilds" if _runs_note(results) else "")
+             + ": medians). Peak RSS is `ru_maxrss` from `os.wait4`: the "
              "largest resident set among the build process and the workers it reaped, not their sum. The "
              "load average before and after is given above: figures taken while other processes used the "
              "cores are slower than on an idle machine, the CPU-time rows are less affected.")
@@ -822,6 +823,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source-note", default=None,
                     help="with --from-json: text to show as the commit line (e.g. where a snapshot of kg/ came from)")
     args = ap.parse_args(argv)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)   # the report, its plot and JSON go there
     if args.from_json:
         results, workers, meta = _from_json(Path(args.from_json))
         if args.source_note:
