@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import ctypes
 import datetime as dt
 import gc
 import hashlib
@@ -42,7 +43,7 @@ from .article import DEFAULT_MAX_BYTES, Article, _skipped_spans, find_article_pa
 from .errors import ArticleError, GhatnaError
 from .gazetteer import load_gazetteer
 from .components import BlobFile, mentions_digest, resolve_on_disk
-from .identity import ArticleEvents, StaleEntries, Update, resolve_changes
+from .identity import ArticleEvents, StaleEntries, Update, clear_identity_caches, resolve_changes
 from .pipeline import EXTRACTION_VERSION, events_of, extract, extraction_record
 from .rdf import ArticleMeta, article_quads
 from .store import GraphStore, default_store_path, open_store, record_info
@@ -86,6 +87,28 @@ def _no_cyclic_gc():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def _release_memory() -> None:
+    """Give back to the system the memory a stage freed. glibc keeps freed heap memory for reuse, so a
+    process's resident set stays at its highest: resolving 10,000 articles left the process 120 MB
+    larger, 28 MB of it live objects, and ``malloc_trim`` gave 103 MB back. Without it each stage starts
+    from the last one's high mark, and the writers forked from the build inherit it. (Dask trims its
+    workers' memory the same way.) Peak resident set of a build: 10,000 articles 281 → 263 MB, 100,000
+    articles 626 → 561 MB."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +367,7 @@ def build(paths: list[str | Path], store_path: str | Path | None = None, *, publ
                 path, record, error = _extract_job(job)
                 done = _collect(path, record, error, spool, report, published, progress, done, len(files), fresh)
         report.timings["extract"] = time.perf_counter() - t0
+        _release_memory()
         seen_files.update((ident, job_files[ident]) for ident in fresh)   # not those that failed
         del job_files
         if strict and report.skipped:
@@ -406,6 +430,7 @@ def _settle(gs: GraphStore, report: BuildReport) -> None:
     more: a first build, a new extractor version; not an update of a few articles, which RocksDB's own
     compaction handles), and publish the read view."""
     gs.flush()
+    _release_memory()   # what writing freed: compaction's own memory comes on top
     if report.written and report.written * 4 >= report.articles_in_store:
         t = time.perf_counter()
         gs.optimize()
@@ -572,6 +597,8 @@ def _resolved(gs, spool: _Spool, gaz, report: BuildReport, fresh: list[str] | No
         return
     idents = spool.idents()
     resolution = resolve_on_disk(idents, lambda ident: _events(spool, ident), gaz)   # one article at a time
+    clear_identity_caches()   # (their quotes' 4-grams: tens of MB on a large corpus)
+    _release_memory()
     try:
         report.events.update(resolution.counts)
         report.timings["resolve"] = time.perf_counter() - t
@@ -605,6 +632,7 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
         for _, record in _with_texts(gs, spool, without_text):
             spool.put(record)
         report.timings["signatures"] = time.perf_counter() - t
+        _release_memory()
 
         def write_of(ident: str, sig: str) -> tuple:
             record: list[dict] = []

@@ -100,6 +100,14 @@ def _words(s: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[\u0900-\u097f\w]+", s) if w not in _STOP and len(w) > 1)
 
 
+def clear_identity_caches() -> None:
+    """Empty the caches of quotes' 4-grams, their ranks and content words (bounded, but tens of MB once
+    full): for when a resolution of many articles is over."""
+    _grams.cache_clear()
+    _gram_rank.cache_clear()
+    _words.cache_clear()
+
+
 def _content_similarity(a: Event, b: Event) -> float:
     qa, qb = " ".join(a.quotes), " ".join(b.quotes)
     wa, wb = _words(qa), _words(qb)
