@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import collections
+import collections.abc
 import contextlib
 import ctypes
 import datetime as dt
@@ -195,6 +196,30 @@ class _Spool:
 
     def idents(self) -> list[str]:
         return sorted(self._at)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _EntryTexts(collections.abc.Mapping):
+    """The resolution entries (JSON) of the articles resolved again, from the signatures until they are
+    stored, in a temporary file: in memory they were about 700 bytes an article (70 MB at 100,000)."""
+
+    def __init__(self) -> None:
+        self._file = BlobFile("the resolution entries", "1 KB", prefix="ghatna-entries-")
+        self._at: dict[str, tuple[int, int]] = {}
+
+    def put(self, ident: str, text: str) -> None:
+        self._at[ident] = self._file.put(text.encode("utf-8"))
+
+    def __getitem__(self, ident: str) -> str:
+        return self._file.get(*self._at[ident]).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
     def close(self) -> None:
         self._file.close()
@@ -616,17 +641,17 @@ def _write_all(gs: GraphStore, spool: _Spool, old_hashes: dict[str, str | None],
     the build), only what those and ``removals`` can change is resolved again, when the store allows it.
     ``seen_files``: the files' stats to record (:func:`_read_jobs`); ``workers``: processes that make the
     graphs when there are many (:func:`_made_in_workers`)."""
-    with _resolved(gs, spool, gaz, report, fresh, removals, last) as (idents, entries, mentions, clusters_of, every):
+    with _resolved(gs, spool, gaz, report, fresh, removals, last) as (idents, entries, mentions, clusters_of, every), \
+            contextlib.closing(_EntryTexts()) as texts:   # a local store's entries as JSON (only this is kept)
         t = time.perf_counter()
         changed = []
-        texts: dict[str, str] = {}   # a local store's resolution entries as JSON (only this is kept of them)
         for ident in idents:
             es = entries(ident)
             sig = _signature(ident, spool.info[ident], es, mentions(ident))
             if old_hashes.get(ident) != sig:
                 changed.append((ident, sig))
             if spool.can_refer:   # (a server's store keeps none)
-                texts[ident] = json.dumps(es, ensure_ascii=False, separators=(",", ":"))
+                texts.put(ident, json.dumps(es, ensure_ascii=False, separators=(",", ":")))
         # the texts of cached records, before their graphs are dropped: kept with the records
         without_text = [ident for ident, _ in changed if not spool.info[ident].has_text]
         for _, record in _with_texts(gs, spool, without_text):

@@ -191,6 +191,35 @@ def test_entries_round_trip_whatever_the_article_names(tmp_path):
     gs.close()
 
 
+@pytest.mark.parametrize("chunk", [1 << 20, 64])
+def test_the_whole_index_at_once_is_the_index_made_article_by_article(tmp_path, monkeypatch, chunk):
+    """A full build stores every article's entries at once (``every=True``), its index lines going through a
+    temporary file in parts (``kg.store._LineParts``, here also in chunks of 64 bytes): what it leaves, old
+    entries gone, is what storing the same entries in a fresh store leaves."""
+    import kg.store
+    monkeypatch.setattr(kg.store._LineParts, "_CHUNK", chunk)
+    names = ['with "quotes"', "tab\tand\\back", "हिंदी-लेख"] + [f"a{i:03d}" for i in range(300)]
+    texts = {name: json.dumps([["Meeting", f"https://example.org/m/{i % 7}", [f"k{i}", f"k{i // 3}"], None, "d"],
+                               ["Statement", f"https://example.org/s/{i}", [f"s{i % 50}"], None, "e"]])
+             for i, name in enumerate(names)}
+
+    def index(gs) -> set[str]:
+        return {str(q) for p in (P_ENTRY_KEY, P_ENTRY_CLUSTER) for q in gs.store.quads_for_pattern(None, p, None, GRAPH_BUILD)}
+    one = open_store(tmp_path / "one")
+    one.put_resolution_entries(texts)
+    every = open_store(tmp_path / "every")
+    every.put_resolution_entries({"old": json.dumps([["Treaty", "https://example.org/t", ["t"], None, "f"]])})
+    every.put_resolution_entries(texts, every=True)
+    try:
+        assert every.resolution_entry_texts() == one.resolution_entry_texts() == texts
+        assert index(every) == index(one) and len(index(one)) > 300
+        assert list(every.entry_index().with_key("s7")) == sorted(n for i, n in enumerate(names) if i % 50 == 7)
+        assert list(every.entry_index().with_key("t")) == []
+    finally:
+        one.close()
+        every.close()
+
+
 def test_graphs_made_in_forked_processes_are_those_the_build_makes_itself(corpora, tmp_path, monkeypatch):
     """A large build makes its graphs in processes forked after resolution (``kg.build._made_in_workers``),
     which return N-Quads for the store's bulk loader: the store, bookkeeping included, is the one a build
