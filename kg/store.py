@@ -54,6 +54,8 @@ P_ONTOLOGY_VERSION = NamedNode(BUILD + "ontologyVersion")
 STORE_NODE = NamedNode(BUILD + "store")
 GRAPHS_NODE = NamedNode(BUILD + "graphs")
 P_RESOLVED = NamedNode(BUILD + "resolved")   # on GRAPHS_NODE: see GraphStore.resolved
+P_MANIFEST = NamedNode(BUILD + "manifest")   # on a manifest part's node: see GraphStore.manifest_parts
+MANIFEST_PREFIX = BUILD + "manifest/"
 P_NIF_IS_STRING = NIF.isString
 ONTOLOGY_NODE = NamedNode("https://w3id.org/ghatna/ontology")
 OWL_VERSION_INFO = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
@@ -401,6 +403,36 @@ class GraphStore:
                           f"DELETE WHERE {{ GRAPH {_term(GRAPH_BUILD)} {{ {_term(GRAPHS_NODE)} {_term(P_ENTRIES)} ?o }} }}")
         if value is not None:
             self.store.add(Quad(GRAPHS_NODE, P_RESOLVED, Literal(_compact(value)), GRAPH_BUILD))
+
+    def manifest_parts(self, names: Iterable[str]) -> dict[str, str]:
+        """The texts of the named parts of the build's manifest (``kg.build`` keeps there every article's
+        record info, graph hash and file stat, in parts so that a small update rewrites few of them), those
+        that exist."""
+        out = {}
+        for name in names:
+            for q in self.store.quads_for_pattern(NamedNode(MANIFEST_PREFIX + name), P_MANIFEST, None, GRAPH_BUILD):
+                out[name] = q.object.value
+        return out
+
+    def manifest_part_count(self) -> int:
+        """How many manifest parts the store holds."""
+        g, p = _term(GRAPH_BUILD), _term(P_MANIFEST)
+        return int(next(iter(self.store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {g} {{ ?s {p} ?o }} }}")))["n"].value)
+
+    def put_manifest_parts(self, texts: dict[str, str], drop: Iterable[str] = (), *, every: bool = False) -> None:
+        """Replace the manifest parts in ``texts`` and remove those in ``drop`` (``every``: all others).
+        Only while :meth:`resolved` is cleared: the parts are read only beside a mark, which lists them."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        g, p = _term(GRAPH_BUILD), _term(P_MANIFEST)
+        names = sorted(set(texts) | set(drop))
+        if every:
+            self.store.update(f"DELETE WHERE {{ GRAPH {g} {{ ?n {p} ?o }} }}")
+        elif names:
+            values = " ".join(_term(NamedNode(MANIFEST_PREFIX + name)) for name in names)
+            self.store.update(f"DELETE {{ GRAPH {g} {{ ?n {p} ?o }} }} WHERE {{ VALUES ?n {{ {values} }} GRAPH {g} {{ ?n {p} ?o }} }}")
+        self.store.extend(Quad(NamedNode(MANIFEST_PREFIX + name), P_MANIFEST, Literal(text), GRAPH_BUILD)
+                          for name, text in sorted(texts.items()))
 
     def apply(self, writes: Iterable[Write], removals: list[str], batch_quads: int = 50_000) -> int:
         """Replace and remove article graphs so that a crash at any point leaves a consistent store.

@@ -338,12 +338,13 @@ def test_event_text_sees_every_field_but_not_the_order_of_the_roles():
 def test_a_store_made_by_this_code_is_read_from_its_manifest(writable_seed_store, seeds_dir, monkeypatch):
     """A complete build leaves a manifest of every article's record info and graph hash beside its
     completion mark; the next build reads that, not a quad per article, and without it reads them."""
+    from kg.build import read_manifest
     from kg.store import GraphStore
     real = GraphStore.iter_record_infos
     calls = []
     monkeypatch.setattr(GraphStore, "iter_record_infos", lambda self: calls.append(1) or real(self))
     gs = open_store(writable_seed_store)
-    manifest = gs.resolved()["articles"]
+    manifest = read_manifest(gs)
     gs.close()
     assert manifest["ident"] == sorted(f.stem for f in seeds_dir.glob("*.txt"))
     assert build([seeds_dir], writable_seed_store).unchanged == 5 and calls == []
@@ -352,7 +353,46 @@ def test_a_store_made_by_this_code_is_read_from_its_manifest(writable_seed_store
     gs.close()
     assert build([seeds_dir], writable_seed_store).written == 0 and calls == [1]
     gs = open_store(writable_seed_store)
-    assert gs.resolved()["articles"] == manifest
+    assert read_manifest(gs) == manifest
+    gs.close()
+
+
+def test_an_edit_rewrites_only_the_manifest_part_of_its_article(tmp_path, seeds_dir, monkeypatch):
+    """The manifest is kept in parts by article: a one-article rebuild rewrites one part (at 10,000 articles
+    the whole was 3 MB, most of what such a rebuild wrote). A part gone missing is noticed (the records are
+    read one by one) and written again."""
+    from kg.build import read_manifest
+    from kg.store import MANIFEST_PREFIX, P_MANIFEST, GraphStore
+    articles = tmp_path / "articles"
+    shutil.copytree(seeds_dir, articles)
+    store = tmp_path / "store"
+    build([articles], store)
+    gs = open_store(store)
+    whole = read_manifest(gs)
+    gs.close()
+    written = []
+    real = GraphStore.put_manifest_parts
+
+    def spy(self, texts, drop=(), every=False):
+        written.append((sorted(texts), list(drop), every))
+        return real(self, texts, drop, every=every)
+    monkeypatch.setattr(GraphStore, "put_manifest_parts", spy)
+    f = sorted(articles.glob("*.txt"))[2]
+    f.write_bytes(f.read_bytes() + "\nविशेषज्ञ मानते हैं कि यह एक बड़ा बदलाव है।\n".encode("utf-8"))
+    assert build([articles], store).extracted == 1
+    assert len(written) == 1 and len(written[0][0]) == 1 and written[0][1:] == ([], False)
+    gs = open_store(store)
+    edited = read_manifest(gs)
+    assert edited["ident"] == whole["ident"] and edited["content_hash"] != whole["content_hash"]
+    part = next(q for q in gs.store if q.predicate == P_MANIFEST)
+    assert part.subject.value.startswith(MANIFEST_PREFIX)
+    gs.store.remove(part)
+    gs.close()
+    written.clear()
+    assert build([articles], store).unchanged == 5
+    assert len(written) == 1 and written[0][2]   # every part written again
+    gs = open_store(store)
+    assert read_manifest(gs) == edited
     gs.close()
 
 
