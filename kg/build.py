@@ -744,13 +744,12 @@ def read_manifest(gs: GraphStore) -> dict[str, list] | None:
     last = gs.resolved()
     if not last or not isinstance(last.get("manifest"), dict):
         return None
-    rows = []
-    for text in gs.manifest_parts(last["manifest"]).values():
-        part = json.loads(text)
-        rows += zip(*(part[k] for k in part))
-        keys = list(part)
-    rows.sort()
-    return {k: [r[i] for r in rows] for i, k in enumerate(keys)} if rows else {}
+    parts = [json.loads(text) for text in gs.manifest_parts(last["manifest"]).values()]
+    if not parts:
+        return {}
+    fields = list(parts[0])
+    rows = sorted(row for part in parts for row in zip(*(part[f] for f in fields)))   # (by identifier)
+    return {f: [row[i] for row in rows] for i, f in enumerate(fields)}
 
 
 #: Graphs to write from which worker processes make them (forking costs about what 300 graphs do)

@@ -686,13 +686,11 @@ def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[A
     # stored the article's statements are too, unless a changed statement shares their keys (the search
     # below reaches them then). A meeting's pair key is shared by every report of two leaders' meetings:
     # re-linking every article of such a component read hundreds of articles' statements for one edit.
-    digest_of: dict[str, str] = {}
+    digests = {c.iri: cluster_digest(c) for c in clusters}
 
     def changed_meeting(m: tuple[str, int]) -> bool:
         c = cluster_at[m]
-        if c.iri not in digest_of:
-            digest_of[c.iri] = cluster_digest(c)
-        return (c.iri, digest_of[c.iri]) != (stored[m[0]][m[1]][1], stored[m[0]][m[1]][4])
+        return (c.iri, digests[c.iri]) != (stored[m[0]][m[1]][1], stored[m[0]][m[1]][4])
 
     again = sorted({m[0] for m in reached if m[0] not in new and events(m[0])[m[1]].type == "Meeting"
                     and changed_meeting(m)} | new)
@@ -772,7 +770,7 @@ def resolve_changes(index: StoredEntries, gone: Iterable[str], fresh: Iterable[A
 
     articles = sorted({m[0] for m in reached | s_reached} | new | set(unchanged))
     entries: dict[str, list[Entry]] = {}
-    digests = {c.iri: cluster_digest(c) for c in clusters}
+    digests.update((c.iri, cluster_digest(c)) for c in s_clusters)
     for ident in articles:
         es = []
         for i, e in enumerate(events(ident)):

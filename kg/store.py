@@ -125,7 +125,7 @@ class _LineParts:
     _CHUNK = 1 << 20
 
     def __init__(self) -> None:
-        from .components import BlobFile
+        from .components import BlobFile   # (not at the top: the commands that only read need no resolver)
         self._file = BlobFile("the resolution entries' index", "600 bytes", prefix="ghatna-index-")
         self._pending: dict[str, list[str]] = collections.defaultdict(list)   # a part's lines not yet written
         self._pending_size: collections.Counter = collections.Counter()
@@ -306,7 +306,11 @@ class GraphStore:
 
     def resolution_entry_count(self) -> int:
         """How many articles have resolution entries (counted by the store: 2 ms for 10,000)."""
-        g, p = _term(GRAPH_BUILD), _term(P_ENTRIES)
+        return self._count_build(P_ENTRIES)
+
+    def _count_build(self, predicate: NamedNode) -> int:
+        """How many quads of the build graph have ``predicate``."""
+        g, p = _term(GRAPH_BUILD), _term(predicate)
         rows = self.store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {g} {{ ?s {p} ?o }} }}")
         return int(next(iter(rows))["n"].value)
 
@@ -416,8 +420,7 @@ class GraphStore:
 
     def manifest_part_count(self) -> int:
         """How many manifest parts the store holds."""
-        g, p = _term(GRAPH_BUILD), _term(P_MANIFEST)
-        return int(next(iter(self.store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {g} {{ ?s {p} ?o }} }}")))["n"].value)
+        return self._count_build(P_MANIFEST)
 
     def put_manifest_parts(self, texts: dict[str, str], drop: Iterable[str] = (), *, every: bool = False) -> None:
         """Replace the manifest parts in ``texts`` and remove those in ``drop`` (``every``: all others).
