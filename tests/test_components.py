@@ -94,11 +94,14 @@ def test_articles_without_events_have_none():
         res.close()
 
 
+@pytest.mark.parametrize("prefix, what", [("ghatna-mentions-", "merged event mentions"),
+                                          ("ghatna-entries-", "the resolution entries in")])
 def test_a_full_temporary_folder_while_resolving_is_one_line_and_loses_nothing(writable_seed_store, seeds_dir,
                                                                                tmp_path, monkeypatch,
-                                                                               full_temp_folder):
-    """The mentions wait in a temporary file while every article is resolved: a full disk there is a clear
-    error, and the store stays as it was (a later build finds it complete)."""
+                                                                               full_temp_folder, prefix, what):
+    """The mentions wait in a temporary file while every article is resolved, the resolution entries from
+    their signatures until they are stored: a full disk there is a clear error, and the store stays as it
+    was (a later build finds it complete)."""
     from click.testing import CliRunner
 
     from kg.build import build
@@ -118,11 +121,11 @@ def test_a_full_temporary_folder_while_resolving_is_one_line_and_loses_nothing(w
     shutil.copytree(seeds_dir, articles)
     for path in sorted(articles.glob("*.txt"))[:2]:   # changed enough to resolve every article again
         path.write_text(path.read_text(encoding="utf-8") + "\nरूस ने कहा कि बातचीत जारी रहेगी।\n", encoding="utf-8")
-    full_temp_folder("ghatna-mentions-")
+    full_temp_folder(prefix)
     result = CliRunner().invoke(main, ["build", str(articles), "--store", str(writable_seed_store), "-q"])
     assert result.exit_code == 1, result.output
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
-    assert "merged event mentions" in result.output and "TMPDIR" in result.output
+    assert what in result.output and "TMPDIR" in result.output
     assert dump() == before
     monkeypatch.undo()
     assert build([seeds_dir], writable_seed_store).written == 0   # the seeds' store, complete as it was
@@ -161,3 +164,42 @@ def test_each_reporting_article_describes_an_event_alike_even_a_person_another_a
     assert len(labels) == 2, labels
     a, b = labels.values()
     assert a == b and any("रामलाल वर्मा" in label for label in a), labels
+
+
+def test_a_full_temporary_folder_while_storing_the_index_is_one_line_and_the_next_build_completes(
+        writable_seed_store, seeds_dir, tmp_path, monkeypatch, full_temp_folder):
+    """A full index's lines wait in a temporary file after the graphs are written: a full disk there is a
+    clear error, the store is left without its completion mark (as after a crash), and the next build
+    leaves what a fresh build of the same articles does."""
+    from click.testing import CliRunner
+
+    from kg.build import build
+    from kg.cli import main
+    from kg.export import export
+    from kg.store import open_store
+
+    def dump(path) -> bytes:
+        gs = open_store(path, read_only=True)
+        try:
+            return export(gs, "nquads")
+        finally:
+            gs.close()
+
+    articles = tmp_path / "articles"
+    shutil.copytree(seeds_dir, articles)
+    for path in sorted(articles.glob("*.txt"))[:2]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nरूस ने कहा कि बातचीत जारी रहेगी।\n", encoding="utf-8")
+    import kg.store
+    monkeypatch.setattr(kg.store._LineParts, "_CHUNK", 64)   # (the seeds' lines would stay in memory)
+    full_temp_folder("ghatna-index-")
+    result = CliRunner().invoke(main, ["build", str(articles), "--store", str(writable_seed_store), "-q"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert "the resolution entries' index" in result.output and "TMPDIR" in result.output
+    gs = open_store(writable_seed_store, read_only=True)
+    assert gs.resolved() is None
+    gs.close()
+    monkeypatch.undo()
+    build([articles], writable_seed_store)
+    build([articles], tmp_path / "fresh")
+    assert dump(writable_seed_store) == dump(tmp_path / "fresh")
