@@ -125,6 +125,13 @@ class _Info:
     file: str | None = None   # the file's stat and path when its content was last hashed (:func:`_file_key`)
 
 
+def _new_info(content_hash: str, published: str | None, version: str | None, published_option: str | None,
+              has_text: bool, file: str | None) -> _Info:
+    """An :class:`_Info`, its date, version and option strings shared with every article's that has them."""
+    return _Info(content_hash, published and sys.intern(published), version and sys.intern(version),
+                 published_option and sys.intern(published_option), has_text, file)
+
+
 class _Spool:
     """The articles' records while a build runs, kept on disk rather than in memory: a local store's own
     by reference (:meth:`refer`), the others as zlib-compressed JSON in an unnamed temporary file (in
@@ -150,9 +157,8 @@ class _Spool:
         self._note_info(record_info(record), "text" in record["article"])
 
     def _note_info(self, info: dict, has_text: bool) -> None:
-        shared = [sys.intern(v) if isinstance(v, str) else v
-                  for v in (info["published"], info["version"], info["published_option"])]
-        self.info[info["ident"]] = _Info(info["content_hash"], *shared, has_text, info.get("file"))
+        self.info[info["ident"]] = _new_info(info["content_hash"], info["published"], info["version"],
+                                             info["published_option"], has_text, info.get("file"))
 
     @property
     def can_refer(self) -> bool:
@@ -160,14 +166,12 @@ class _Spool:
 
     def refer_manifest(self, manifest: dict[str, list], leave_out: Collection[str] = ()) -> None:
         """:meth:`refer` for every article of a store's manifest (:func:`_manifest`) but ``leave_out``."""
-        intern = sys.intern
         for ident, content_hash, published, version, option, file in zip(
                 manifest["ident"], manifest["content_hash"], manifest["published"], manifest["version"],
                 manifest["published_option"], manifest["file"]):
             if ident not in leave_out:
                 self._at[ident] = None
-                self.info[ident] = _Info(content_hash, published and intern(published), version and intern(version),
-                                         option and intern(option), False, file)
+                self.info[ident] = _new_info(content_hash, published, version, option, False, file)
 
     def refer(self, info: dict) -> None:
         """Keep the record ``info`` (:func:`kg.store.record_info`) describes, one the store holds (without
