@@ -234,7 +234,7 @@ for i in range(start, len(cases)):
                 result = run_query(store, sq, params).rows
             else:
                 subs = {Variable(v.value): conv(term) for v, term in _substitutions(params, sq).items()}
-                result = list(ds.query(sq.text, initBindings=subs))
+                result = list(ds.query(sq.text_for(params), initBindings=subs))  # the form run_query runs
         except Exception as e:
             emit(case=i, error=f"{type(e).__name__}: {str(e)[:150]}")
             break

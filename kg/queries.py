@@ -19,6 +19,13 @@ Two facts about pyoxigraph 0.5 substitutions shape the stored queries:
 >>> q = load_query("meetings")
 >>> q.name, sorted(q.params)
 ('meetings', ['participant'])
+
+A stored query with parameters may have a *selective form*: ``queries/selective/<name>.rq``, the same
+query written for the case where its parameters are given, which :func:`run_query` runs then. The
+plain form computes each property for every event of the kind and joins (right for a listing); the
+selective form picks the few matching events first and looks up each one's properties in one
+reporting article's graph, since every article graph that reports an event carries its whole
+description (``docs/data-model.md``, Events). Both forms give the same rows (``tests/test_queries.py``).
 """
 from __future__ import annotations
 
@@ -104,6 +111,16 @@ class StoredQuery:
     params: dict[str, str]
     text: str
     path: Path
+    #: the selective form's text, run when every parameter is given (see the module docstring)
+    selective: str | None = None
+
+    def text_for(self, bound: Iterable[str]) -> str:
+        """The text to run with these parameters (names) bound: the selective form when there is one
+        and every parameter is given, else the plain form."""
+        given = set(bound)
+        if self.selective is not None and self.params and all(p in given for p in self.params):
+            return self.selective
+        return self.text
 
 
 @dataclass
@@ -169,7 +186,13 @@ def _read(path: Path) -> StoredQuery:
     except (OSError, UnicodeDecodeError) as e:
         raise QueryError(f"cannot read query file {str(path)!r}: {e}") from e
     name, description, params = _parse_header(text, path)
-    return StoredQuery(name=name, description=description, params=params, text=text, path=path)
+    selective = path.parent / "selective" / path.name
+    try:
+        selective_text = selective.read_text(encoding="utf-8") if selective.is_file() else None
+    except (OSError, UnicodeDecodeError) as e:
+        raise QueryError(f"cannot read query file {str(selective)!r}: {e}") from e
+    return StoredQuery(name=name, description=description, params=params, text=text, path=path,
+                       selective=selective_text)
 
 
 def list_queries() -> list[StoredQuery]:
@@ -391,11 +414,12 @@ def run_query(
         except (OSError, RuntimeError) as e:
             raise QueryError(f"update {sq.name!r} failed: {e}") from e
         return QueryResult(kind="update")
+    text = sq.text_for(v.value for v in subs)
     try:
-        result = store.query(sq.text, substitutions=subs, use_default_graph_as_union=True)
+        result = store.query(text, substitutions=subs, use_default_graph_as_union=True)
         return _materialise(result)
     except SyntaxError as e:
-        raise _syntax_error(sq.name, sq.text, e) from e
+        raise _syntax_error(sq.name, text, e) from e
     except (OSError, RuntimeError, ValueError) as e:
         missing = _NOT_PROJECTED_RE.search(str(e))
         if missing:
