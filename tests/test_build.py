@@ -41,6 +41,24 @@ def test_beijing_meeting_is_one_node_with_two_sources(seed_store):
     assert rows[0]["srcs"].value.count("article/") == 2
 
 
+def test_every_graph_that_reports_an_event_holds_its_whole_description(seed_store):
+    """docs/data-model.md: the merged description is written into each reporting article's graph; only
+    gh:source, gh:evidence and gh:countClaim are the article's own. The stored queries' selective forms
+    (queries/selective/) read an event's properties from one of its graphs and rely on this."""
+    gs = open_store(seed_store, read_only=True)
+    own = {GH + "source", GH + "evidence", GH + "countClaim"}
+    events = [r[0] for r in q(seed_store, "SELECT ?e WHERE { GRAPH ?g { ?e gh:source ?a } } "
+                                          "GROUP BY ?e HAVING (COUNT(DISTINCT ?g) > 1)")]
+    assert len(events) >= 4   # the seeds' shared meeting, statements, deployment and treaty
+    for e in events:
+        described: dict = {}
+        for quad in gs.store.quads_for_pattern(e, None, None, None):
+            if quad.predicate.value not in own:
+                described.setdefault(quad.graph_name, set()).add((quad.predicate, quad.object))
+        descriptions = list(described.values())
+        assert len(descriptions) > 1 and all(d == descriptions[0] for d in descriptions), e
+
+
 def test_the_2023_meeting_in_an_undated_article_stays_apart(seed_store):
     rows = q(seed_store, f"""SELECT DISTINCT ?m WHERE {{ ?m a gh:Meeting ;
         gh:participant <{E}vladimir-putin>, <{E}kim-jong-un> ; gh:source ?a .
