@@ -771,3 +771,48 @@ def test_a_selective_form_gives_the_rows_of_the_plain_form(store: ox.Store, name
         assert got_rows == want_rows, (name, value)
         matched += bool(want_rows)
     assert matched >= 3, f"{name}: too few values match anything to test the selective form"
+
+
+#: the roles whose entities each selective form is tried with on a generated corpus
+_SELECTIVE_ROLES = {"statements": "gh:speaker", "meetings": "gh:participant", "treaties": "gh:party",
+                    "deployments": "gh:sender|gh:host", "entity": "gh:participant|gh:place|gh:party"}
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory) -> ox.Store:
+    """150 articles from the benchmark's generator, built: events reported by many articles, each with its
+    own count claims, which the hand-written fixture has too few of."""
+    import subprocess
+    import sys
+
+    from kg.build import build
+
+    root = Path(__file__).resolve().parent.parent
+    folder = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, "-m", "benchmarks.generate", "150", str(folder / "corpus"), "--seed", "1"],
+                   check=True, cwd=root, capture_output=True)
+    build([folder / "corpus"], folder / "store", workers=1)
+    return ox.Store.read_only(str(folder / "store"))
+
+
+@pytest.mark.parametrize("name", SELECTIVE)
+def test_a_selective_form_gives_the_rows_of_the_plain_form_on_a_built_corpus(generated_store: ox.Store,
+                                                                             name: str) -> None:
+    sq = load_query(name)
+    (param,) = sq.params
+    q = f"""PREFIX gh: <{GH}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?e (SAMPLE(?l) AS ?name) WHERE {{ ?ev {_SELECTIVE_ROLES[name]} ?e OPTIONAL {{ ?e rdfs:label ?l }} }}
+    GROUP BY ?e ORDER BY ?e LIMIT 40"""
+    values = [v for e, label in generated_store.query(q, use_default_graph_as_union=True)
+              for v in (e, None if label is None else ox.Literal(label.value)) if v is not None]
+    matched = several = 0
+    for value in values:
+        subs = {ox.Variable(param): value}
+        want = [_cells(tuple(None if v is None else v.value for v in row))
+                for row in generated_store.query(sq.text, substitutions=subs, use_default_graph_as_union=True)]
+        got = [_cells(tuple(None if v is None else v.value for v in row))
+               for row in generated_store.query(sq.selective, substitutions=subs, use_default_graph_as_union=True)]
+        assert got == want, (name, value)
+        matched += bool(want)
+        several += len(want) > 1
+    assert matched >= 10 and several >= 2, f"{name}: too few values that match events to test the form"
