@@ -662,6 +662,14 @@ def _cells(row: tuple) -> tuple:
     return tuple(None if v is None else tuple(sorted(re.split(r"; |, ", v))) for v in row)
 
 
+def _rdflib_dataset() -> rdflib.Dataset:
+    """The fixture and the ontology in rdflib, laid out as the Oxigraph ``store`` fixture."""
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(FIXTURE, format="trig")
+    ds.graph(rdflib.URIRef(ID + "graph/ontology")).parse(ontology_dir() / "ghatna.ttl", format="turtle")
+    return ds
+
+
 @pytest.mark.parametrize(
     ("name", "params"),
     [(name, {}) for name in STORED if name != "provenance"]
@@ -685,9 +693,7 @@ def test_stored_queries_give_the_same_rows_in_rdflib(store: ox.Store, name: str,
     ours = [tuple(None if v is None else v.value for v in row) for row in result.rows]
     assert ours, f"{name}: no rows to compare"
 
-    ds = rdflib.Dataset(default_union=True)
-    ds.parse(FIXTURE, format="trig")
-    ds.graph(rdflib.URIRef(ID + "graph/ontology")).parse(ontology_dir() / "ghatna.ttl", format="turtle")
+    ds = _rdflib_dataset()
 
     def term(t: ox.NamedNode | ox.Literal) -> rdflib.URIRef | rdflib.Literal:
         if isinstance(t, ox.NamedNode):
@@ -738,6 +744,11 @@ def test_a_selective_form_runs_when_every_parameter_is_given() -> None:
     assert names == set(SELECTIVE) and all(load_query(n).params for n in names)
 
 
+def _solutions(result: ox.QuerySolutions) -> list[tuple]:
+    """pyoxigraph solutions as comparable rows (see :func:`_cells`)."""
+    return [_cells(tuple(None if v is None else v.value for v in row)) for row in result]
+
+
 def _values_to_try(store: ox.Store) -> list[ox.NamedNode | ox.Literal]:
     """Every entity that takes part in an event, by IRI, by owl:sameAs, by each label (upper-cased too), and a
     name that matches nothing."""
@@ -766,8 +777,7 @@ def test_a_selective_form_gives_the_rows_of_the_plain_form(store: ox.Store, name
         want = store.query(sq.text, substitutions=subs, use_default_graph_as_union=True)
         got = store.query(sq.selective, substitutions=subs, use_default_graph_as_union=True)
         assert got.variables == want.variables, name
-        want_rows = [_cells(tuple(None if v is None else v.value for v in row)) for row in want]
-        got_rows = [_cells(tuple(None if v is None else v.value for v in row)) for row in got]
+        want_rows, got_rows = _solutions(want), _solutions(got)
         assert got_rows == want_rows, (name, value)
         matched += bool(want_rows)
     assert matched >= 3, f"{name}: too few values match anything to test the selective form"
@@ -808,10 +818,8 @@ def test_a_selective_form_gives_the_rows_of_the_plain_form_on_a_built_corpus(gen
     matched = several = 0
     for value in values:
         subs = {ox.Variable(param): value}
-        want = [_cells(tuple(None if v is None else v.value for v in row))
-                for row in generated_store.query(sq.text, substitutions=subs, use_default_graph_as_union=True)]
-        got = [_cells(tuple(None if v is None else v.value for v in row))
-               for row in generated_store.query(sq.selective, substitutions=subs, use_default_graph_as_union=True)]
+        want = _solutions(generated_store.query(sq.text, substitutions=subs, use_default_graph_as_union=True))
+        got = _solutions(generated_store.query(sq.selective, substitutions=subs, use_default_graph_as_union=True))
         assert got == want, (name, value)
         matched += bool(want)
         several += len(want) > 1
@@ -825,7 +833,5 @@ def test_a_selective_form_finds_nothing_for_a_name_nothing_has_in_rdflib_too(sto
     sq = load_query(name)
     (param,) = sq.params
     assert run_query(store, sq, {param: "कोई नहीं"}).rows == []
-    ds = rdflib.Dataset(default_union=True)
-    ds.parse(FIXTURE, format="trig")
-    ds.graph(rdflib.URIRef(ID + "graph/ontology")).parse(ontology_dir() / "ghatna.ttl", format="turtle")
+    ds = _rdflib_dataset()
     assert list(ds.query(sq.selective, initBindings={rdflib.Variable(param): rdflib.Literal("कोई नहीं")})) == []
