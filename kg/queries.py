@@ -180,19 +180,19 @@ def _parse_header(text: str, path: Path) -> tuple[str, str, dict[str, str]]:
     return name, description, params
 
 
-def _read(path: Path) -> StoredQuery:
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise QueryError(f"cannot read query file {str(path)!r}: {e}") from e
+
+
+def _read(path: Path) -> StoredQuery:
+    text = _read_text(path)
     name, description, params = _parse_header(text, path)
     selective = path.parent / "selective" / path.name
-    try:
-        selective_text = selective.read_text(encoding="utf-8") if selective.is_file() else None
-    except (OSError, UnicodeDecodeError) as e:
-        raise QueryError(f"cannot read query file {str(selective)!r}: {e}") from e
     return StoredQuery(name=name, description=description, params=params, text=text, path=path,
-                       selective=selective_text)
+                       selective=_read_text(selective) if selective.is_file() else None)
 
 
 def list_queries() -> list[StoredQuery]:
