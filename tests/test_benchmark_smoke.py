@@ -40,7 +40,9 @@ def test_generate_and_run_at_200(tmp_path: Path) -> None:
     assert "`kg build` wall time" in text and "Store.bulk_load" in text and "incremental rebuild" in text
     assert "a statement added after its events" in text and "(the slower edit)" in text
     assert "(median of 3)" in text   # each edit timed three times; every run is kept in the JSON
-    walls = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["sizes"][0]["incremental_walls"]
+    size = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["sizes"][0]
+    assert "`Store.bulk_load` CPU time and peak RSS" in text and size["bulk_load"]["maxrss_mb"] > 0
+    walls = size["incremental_walls"]
     assert sorted(walls) == ["incremental", "incremental_event"] and all(len(w) == 3 for w in walls.values())
     assert "## Targets" in text and ("PASS" in text or "FAIL" in text)
     assert "workers=2" in text
