@@ -376,7 +376,8 @@ def timeline(store, output, lanes, lang, focus, types, since, until, title):
 @click.option("--verbose", is_flag=True, help="Print pySHACL's full report.")
 @_errors
 def validate(store, verbose):
-    """Check the store against the SHACL shapes in ontology/ and every evidence offset.
+    """Check the store against the SHACL shapes in ontology/, every evidence offset, and that every graph
+    that describes an event holds all of its description.
 
     \b
     Example:
@@ -390,10 +391,14 @@ def validate(store, verbose):
         click.echo(report.shacl_text.rstrip())
     for err in report.offset_errors:
         click.echo(f"offset error: {err}")
+    for err in report.description_errors:
+        click.echo(f"description error: {err}")
     if not report.conforms:
         raise click.ClickException(f"{store}: does not conform ({report.violations} SHACL violations, "
-                                   f"{len(report.offset_errors)} offset errors)")
-    click.echo(f"{store}: conforms ({report.triples} triples, every evidence offset slices its article exactly)")
+                                   f"{len(report.offset_errors)} offset errors, "
+                                   f"{len(report.description_errors)} events described in part)")
+    click.echo(f"{store}: conforms ({report.triples} triples, every evidence offset slices its article exactly, "
+               "every event is described whole in each of its graphs)")
 
 
 @main.command()

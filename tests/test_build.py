@@ -13,7 +13,7 @@ from kg.build import build, remove
 from kg.evaluate import evaluate_store
 from kg.export import export
 from kg.store import open_store
-from kg.validate import validate
+from kg.validate import description_errors, validate
 
 GH = "https://w3id.org/ghatna/ontology#"
 E = "https://w3id.org/ghatna/id/entity/"
@@ -57,6 +57,36 @@ def test_every_graph_that_reports_an_event_holds_its_whole_description(seed_stor
                 described.setdefault(quad.graph_name, set()).add((quad.predicate, quad.object))
         descriptions = list(described.values())
         assert len(descriptions) > 1 and all(d == descriptions[0] for d in descriptions), e
+
+
+def test_validate_names_an_event_that_one_of_its_graphs_describes_in_part(seed_store):
+    """The check behind `kg validate`'s description errors: a store edited by hand may say more of an event
+    in one graph than in another, and the selective forms would then read one graph where the listings
+    read them all."""
+    quads = list(open_store(seed_store, read_only=True).store.quads_for_pattern(None, None, None, None))
+    assert description_errors(quads) == []
+    shared = q(seed_store, "SELECT ?e (SAMPLE(?g) AS ?one) WHERE { GRAPH ?g { ?e gh:source ?a } } "
+                           "GROUP BY ?e HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?e")
+    event, graph = shared[0]["e"], shared[0]["one"]
+    status = ox.NamedNode(GH + "status")
+    # one graph says more
+    extra = ox.Quad(event, status, ox.NamedNode(GH + "Cancelled"), graph)
+    [err] = description_errors(quads + [extra])
+    assert err.startswith(f"{event.value}: ") and "lack part of its description (status)" in err
+    assert graph.value not in err   # the graphs named are those that lack it
+    # a graph that does not report the event says something of it
+    [err] = description_errors(quads + [ox.Quad(event, status, ox.NamedNode(GH + "Cancelled"), ox.DefaultGraph())])
+    assert err.startswith(f"{event.value}: ") and "status" in err
+    # one graph says less; the article's own properties may differ
+    dropped = min((x for x in quads if x.subject == event and x.graph_name == graph
+                   and x.predicate.value.startswith(GH) and x.predicate.value not in (GH + "source", GH + "evidence")),
+                  key=str)
+    [err] = description_errors([x for x in quads if x != dropped])
+    name = dropped.predicate.value[len(GH):]
+    assert err.startswith(f"{event.value}: 1 of the ") and f"({name})" in err and graph.value in err
+    own = [x for x in quads if not (x.subject == event and x.graph_name == graph and x.predicate.value in
+                                    (GH + "source", GH + "evidence"))]
+    assert description_errors(own) == []
 
 
 def test_the_2023_meeting_in_an_undated_article_stays_apart(seed_store):

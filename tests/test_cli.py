@@ -216,6 +216,22 @@ def test_query_timeout_stops_a_long_query(seed_store, tmp_path):
     one_line_error(run("query", rq, "--store", seed_store, "--timeout", "0.2", ok=False), r"stopped after 0.2 s")
 
 
+def test_validate_reports_an_update_that_describes_an_event_in_one_graph_only(writable_seed_store, tmp_path):
+    from kg.store import open_store
+    s = writable_seed_store
+    row = next(open_store(s, read_only=True).store.query(
+        "SELECT ?e (SAMPLE(?g) AS ?one) WHERE { GRAPH ?g { ?e <https://w3id.org/ghatna/ontology#source> ?a } } "
+        "GROUP BY ?e HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?e LIMIT 1"))
+    rq = tmp_path / "unlabel.rq"   # the union of the graphs is as before, so SHACL sees no change
+    rq.write_text(f"DELETE WHERE {{ GRAPH <{row['one'].value}> {{ <{row['e'].value}> "
+                  "<http://www.w3.org/2000/01/rdf-schema#label> ?label } }")
+    run("query", rq, "--store", s, "--update")
+    result = run("validate", "--store", s, ok=False)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"description error: {row['e'].value}: 1 of the " in result.output and "(label)" in result.output
+    assert "0 SHACL violations, 0 offset errors, 1 events described in part" in result.output
+
+
 def test_user_update_reaches_the_read_view(writable_seed_store, tmp_path):
     from kg.store import open_store, view_path
 
