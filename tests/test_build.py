@@ -45,18 +45,11 @@ def test_every_graph_that_reports_an_event_holds_its_whole_description(seed_stor
     """docs/data-model.md: the merged description is written into each reporting article's graph; only
     gh:source, gh:evidence and gh:countClaim are the article's own. The stored queries' selective forms
     (queries/selective/) read an event's properties from one of its graphs and rely on this."""
-    gs = open_store(seed_store, read_only=True)
-    own = {GH + "source", GH + "evidence", GH + "countClaim"}
     events = [r[0] for r in q(seed_store, "SELECT ?e WHERE { GRAPH ?g { ?e gh:source ?a } } "
                                           "GROUP BY ?e HAVING (COUNT(DISTINCT ?g) > 1)")]
     assert len(events) >= 4   # the seeds' shared meeting, statements, deployment and treaty
-    for e in events:
-        described: dict = {}
-        for quad in gs.store.quads_for_pattern(e, None, None, None):
-            if quad.predicate.value not in own:
-                described.setdefault(quad.graph_name, set()).add((quad.predicate, quad.object))
-        descriptions = list(described.values())
-        assert len(descriptions) > 1 and all(d == descriptions[0] for d in descriptions), e
+    quads = list(open_store(seed_store, read_only=True).store.quads_for_pattern(None, None, None, None))
+    assert description_errors(quads) == []   # kg validate's check (the next test shows it finds a defect)
 
 
 def test_validate_names_an_event_that_one_of_its_graphs_describes_in_part(seed_store):
@@ -64,7 +57,6 @@ def test_validate_names_an_event_that_one_of_its_graphs_describes_in_part(seed_s
     in one graph than in another, and the selective forms would then read one graph where the listings
     read them all."""
     quads = list(open_store(seed_store, read_only=True).store.quads_for_pattern(None, None, None, None))
-    assert description_errors(quads) == []
     shared = q(seed_store, "SELECT ?e (SAMPLE(?g) AS ?one) WHERE { GRAPH ?g { ?e gh:source ?a } } "
                            "GROUP BY ?e HAVING (COUNT(DISTINCT ?g) > 1) ORDER BY ?e")
     event, graph = shared[0]["e"], shared[0]["one"]
