@@ -15,7 +15,7 @@ break it, and would then give other rows for one entity than the listing does.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -58,10 +58,9 @@ def _data_graph(quads: list[ox.Quad]) -> rdflib.Graph:
 _OWN = frozenset({GH.source, GH.evidence, GH.countClaim})
 
 
-def description_errors(quads: Iterable[ox.Quad]) -> list[str]:
+def description_errors(quads: Sequence[ox.Quad]) -> list[str]:
     """One line for each event (a subject of ``gh:source``) whose graphs do not all hold its whole
     description: the union of what every graph says of it, but for the article's own properties."""
-    quads = list(quads)
     events = {q.subject for q in quads if q.predicate == GH.source}
     said: dict = {}   # event -> graph -> its (predicate, object) pairs
     for q in quads:
